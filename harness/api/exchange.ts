@@ -1,0 +1,96 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { excerpt, headerObject, type ExchangeLog } from './recorder.ts';
+
+/** Facts about the API's state an exchange records before and after. */
+export interface StateProbe {
+  readonly state: string;
+  readonly currentRequestId: string | undefined;
+  readonly generation: number;
+}
+
+/**
+ * One request/answer pair: writes the answer and, when recording is on, leaves an ExchangeRecord
+ * behind once the answer is written or the client has gone.
+ */
+export class Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly route: string;
+  #log: ExchangeLog;
+  #probe: StateProbe;
+  #seq = 0;
+  #startedAt = 0;
+  #stateBefore = '';
+  #requestId: string | undefined;
+  #reqBody: Buffer | undefined;
+  #reqBodySize = 0;
+  #resBody: Buffer | string | undefined;
+  #resHeaders: Record<string, string> = {};
+  #answered = false;
+
+  constructor(log: ExchangeLog, probe: StateProbe, req: IncomingMessage, res: ServerResponse, route: string) {
+    this.req = req;
+    this.res = res;
+    this.route = route;
+    this.#log = log;
+    this.#probe = probe;
+    if (!log.enabled) return;
+    this.#seq = log.nextSeq();
+    this.#startedAt = Date.now();
+    this.#stateBefore = probe.state;
+    this.#requestId = probe.currentRequestId;
+    res.once('close', () => this.#record());
+  }
+
+  get answered(): boolean {
+    return this.#answered;
+  }
+
+  noteRequestBody(body: Buffer | undefined, size: number): void {
+    this.#reqBody = body;
+    this.#reqBodySize = size;
+  }
+
+  /** Writes status, headers (name/value pairs, case kept as given) and body. */
+  send(status: number, headers: string[], body: Buffer | string): void {
+    if (this.#answered || this.res.destroyed) return;
+    this.#answered = true;
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    headers.push('Content-Length', String(length));
+    if (this.#log.enabled) {
+      for (let i = 0; i < headers.length; i += 2) this.#resHeaders[(headers[i] as string).toLowerCase()] = headers[i + 1] as string;
+      this.#resBody = body;
+    }
+    this.res.writeHead(status, headers);
+    this.res.end(body);
+  }
+
+  /** RAPID's JSON bodies end with a newline (Go's json.Encoder). */
+  sendJson(status: number, value: unknown, extraHeaders: string[] = []): void {
+    this.send(status, ['Content-Type', 'application/json', ...extraHeaders], `${JSON.stringify(value)}\n`);
+  }
+
+  #record(): void {
+    const log = this.#log;
+    log.add({
+      seq: this.#seq,
+      method: this.req.method ?? '',
+      path: this.req.url ?? '',
+      route: this.route,
+      status: this.#answered ? this.res.statusCode : 0,
+      requestHeaders: headerObject(this.req.headers),
+      responseHeaders: this.#resHeaders,
+      requestBodyBytes: this.#reqBodySize,
+      requestBodyExcerpt: excerpt(this.#reqBody, log.excerptBytes),
+      responseBodyBytes: this.#resBody === undefined ? 0 : Buffer.byteLength(this.#resBody),
+      responseBodyExcerpt: excerpt(this.#resBody, log.excerptBytes),
+      startedAt: this.#startedAt,
+      endedAt: Date.now(),
+      requestId: this.#requestId ?? this.#probe.currentRequestId,
+      clientAborted: !this.#answered,
+      stateBefore: this.#stateBefore,
+      stateAfter: this.#probe.state,
+      generation: this.#probe.generation,
+    });
+  }
+}

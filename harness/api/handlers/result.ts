@@ -1,0 +1,109 @@
+import { readBoundedBody } from '../body.ts';
+import {
+  MAX_PAYLOAD_SIZE,
+  PlatformErrorType,
+  internalServerError,
+  invalidFunctionResponseMode,
+  invalidRequestId,
+  invalidStateTransition,
+  requestEntityTooLarge,
+  truncatedRequest,
+} from '../errors.ts';
+import type { Exchange } from '../exchange.ts';
+import type { RuntimeApi } from '../runtime-api.ts';
+import type { RuntimeResult } from '../types.ts';
+import { headerObject } from '../recorder.ts';
+
+const ERROR_CAUSE_JSON = 'application/vnd.aws.lambda.error.cause+json';
+
+/**
+ * POST /runtime/invocation/{id}/response and /error (SPEC.md §1.4, §1.5). Checks in RAPID's order:
+ * request id (400), state (403), response mode (400), size (413).
+ */
+export async function handleResult(api: RuntimeApi, ex: Exchange, kind: 'response' | 'error', requestId: string): Promise<void> {
+  const generation = api.generation;
+  const body = await readBoundedBody(ex.req, MAX_PAYLOAD_SIZE);
+  ex.noteRequestBody(body.kind === 'ok' ? body.body : undefined, body.size);
+  // The environment was reset while the body was being read: the process that sent it is gone.
+  if (generation !== api.generation) {
+    ex.res.destroy();
+    return;
+  }
+
+  if (api.takeFault(kind)) return ex.sendJson(500, internalServerError());
+  const inflight = api.inflight;
+  if (requestId === '' || requestId !== api.currentRequestId || !inflight) return ex.sendJson(400, invalidRequestId());
+  // Lambda-Runtime-Invocation-Id (SPEC.md §1.8): no echo → no check; a wrong echo is refused.
+  const echoed = ex.req.headers['lambda-runtime-invocation-id'];
+  if (echoed !== undefined && inflight.request.invocationId !== null && echoed !== inflight.request.invocationId) {
+    return ex.sendJson(400, invalidRequestId());
+  }
+
+  const target = kind === 'response' ? 'InvocationResponse' : 'InvocationErrorResponse';
+  const t = api.machine.apply(target);
+  if (!t.ok) return ex.sendJson(403, invalidStateTransition(t.from, target));
+
+  const at = Date.now();
+  const contentType = ex.req.headers['content-type'];
+  const mode = ex.req.headers['lambda-runtime-function-response-mode'];
+  let result: RuntimeResult;
+  let answer: () => void;
+  if (kind === 'response' && mode !== undefined && mode !== 'streaming') {
+    result = platformResult(PlatformErrorType.InvalidResponseModeHeader, at);
+    answer = () => ex.sendJson(400, invalidFunctionResponseMode());
+  } else if (body.kind === 'too-large') {
+    result = { kind: 'too-large', size: body.size, at };
+    answer = () => ex.sendJson(413, requestEntityTooLarge());
+  } else if (body.kind === 'truncated') {
+    result = platformResult(PlatformErrorType.TruncatedResponse, at);
+    answer = () => ex.sendJson(400, truncatedRequest());
+  } else if (kind === 'response') {
+    result = { kind: 'response', payload: body.body, contentType, headers: headerObject(ex.req.headers), at };
+    answer = () => ex.sendJson(202, { status: 'OK' });
+  } else {
+    const payload = contentType?.startsWith(ERROR_CAUSE_JSON) ? stripErrorCause(body.body) : body.body;
+    result = {
+      kind: 'error',
+      payload,
+      contentType: contentType?.startsWith(ERROR_CAUSE_JSON) ? 'application/json' : contentType,
+      errorTypeHeader: header(ex, 'lambda-runtime-function-error-type'),
+      xrayCause: header(ex, 'lambda-runtime-function-xray-error-cause'),
+      headers: headerObject(ex.req.headers),
+      at,
+    };
+    answer = () => ex.sendJson(202, { status: 'OK' });
+  }
+  api.machine.responseSent();
+  answer();
+  inflight.settle(result);
+}
+
+function header(ex: Exchange, name: string): string | undefined {
+  const v = ex.req.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/** A platform-made error for the caller; the runtime's own body did not make it through. */
+function platformResult(errorType: string, at: number): RuntimeResult {
+  return {
+    kind: 'error',
+    payload: Buffer.from(JSON.stringify({ errorType, errorMessage: '' })),
+    contentType: 'application/json',
+    errorTypeHeader: errorType,
+    xrayCause: undefined,
+    headers: {},
+    at,
+  };
+}
+
+/** RAPID sends `errorCause` to X-Ray and forwards the rest; an unparsable body becomes "Invalid error body". */
+function stripErrorCause(body: Buffer): Buffer {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    const { errorCause: _dropped, ...rest } = parsed as Record<string, unknown>;
+    return Buffer.from(JSON.stringify(rest));
+  } catch {
+    return Buffer.from(JSON.stringify('Invalid error body'));
+  }
+}

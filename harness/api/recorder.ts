@@ -1,0 +1,51 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ExchangeRecord } from './types.ts';
+
+/** Bytes of each body kept in a record: enough to show a reader what was sent. */
+export const DEFAULT_EXCERPT_BYTES = 2048;
+
+export function headerObject(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+export function excerpt(body: Buffer | string | undefined, max: number): string {
+  if (body === undefined) return '';
+  const buf = typeof body === 'string' ? Buffer.from(body) : body;
+  if (buf.length <= max) return buf.toString('utf8');
+  return `${buf.subarray(0, max).toString('utf8')}… (${buf.length - max} more bytes)`;
+}
+
+/** Keeps the exchanges of one environment. Disabled, it costs one branch per request. */
+export class ExchangeLog {
+  readonly enabled: boolean;
+  readonly excerptBytes: number;
+  readonly records: ExchangeRecord[] = [];
+  #seq = 0;
+
+  constructor(enabled: boolean, excerptBytes = DEFAULT_EXCERPT_BYTES) {
+    this.enabled = enabled;
+    this.excerptBytes = excerptBytes;
+  }
+
+  nextSeq(): number {
+    return ++this.#seq;
+  }
+
+  add(record: ExchangeRecord): void {
+    this.records.push(record);
+  }
+
+  /** Records with seq > `afterSeq` (for slicing one invocation's exchanges). */
+  since(afterSeq: number): ExchangeRecord[] {
+    return this.records.filter((r) => r.seq > afterSeq);
+  }
+
+  get lastSeq(): number {
+    return this.#seq;
+  }
+}

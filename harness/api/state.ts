@@ -1,0 +1,63 @@
+/**
+ * The runtime's state machine in one execution environment, deny-by-default, after classic RAPID
+ * (SPEC.md §1.7). State names are RAPID's own, because they appear in the 403 messages runtimes see.
+ */
+
+export type RuntimeStateName =
+  | 'Started'
+  | 'InitError'
+  | 'Ready'
+  | 'Running'
+  | 'InvocationResponse'
+  | 'InvocationErrorResponse'
+  | 'RuntimeResponseSentState';
+
+/** The transition a request asks for; also RAPID's target name in 403 messages. */
+export type Transition = 'Ready' | 'InitError' | 'InvocationResponse' | 'InvocationErrorResponse';
+
+const allowed: Record<RuntimeStateName, Partial<Record<Transition, RuntimeStateName>>> = {
+  Started: { Ready: 'Ready', InitError: 'InitError' },
+  InitError: {},
+  // Two parked /next calls both wait in RAPID; we record the overlap, the machine stays Ready.
+  Ready: { Ready: 'Ready' },
+  // /next while Running is a no-op in RAPID: the same event is rendered again.
+  Running: { Ready: 'Running', InvocationResponse: 'InvocationResponse', InvocationErrorResponse: 'InvocationErrorResponse' },
+  InvocationResponse: {},
+  InvocationErrorResponse: {},
+  RuntimeResponseSentState: { Ready: 'Ready' },
+};
+
+export type TransitionResult = { ok: true; from: RuntimeStateName; to: RuntimeStateName } | { ok: false; from: RuntimeStateName };
+
+export class RuntimeStateMachine {
+  #state: RuntimeStateName = 'Started';
+
+  get state(): RuntimeStateName {
+    return this.#state;
+  }
+
+  /** Applies a transition if the current state allows it; otherwise leaves the state as it was. */
+  apply(transition: Transition): TransitionResult {
+    const from = this.#state;
+    const to = allowed[from][transition];
+    if (to === undefined) return { ok: false, from };
+    this.#state = to;
+    return { ok: true, from, to };
+  }
+
+  /** Moves a Ready runtime to Running when an event is handed over. */
+  deliver(): void {
+    if (this.#state !== 'Ready' && this.#state !== 'Running') {
+      throw new Error(`internal: cannot deliver an event in state ${this.#state}`);
+    }
+    this.#state = 'Running';
+  }
+
+  /** Completes a posted result (InvocationResponse | InvocationErrorResponse -> RuntimeResponseSentState). */
+  responseSent(): void {
+    if (this.#state !== 'InvocationResponse' && this.#state !== 'InvocationErrorResponse') {
+      throw new Error(`internal: responseSent in state ${this.#state}`);
+    }
+    this.#state = 'RuntimeResponseSentState';
+  }
+}
