@@ -39,7 +39,10 @@ export class Exchange {
     this.#startedAt = Date.now();
     this.#stateBefore = probe.state;
     this.#requestId = probe.currentRequestId;
-    res.once('close', () => this.#record());
+    // An answered exchange is recorded as it is answered; one the client abandoned, when it closes.
+    res.once('close', () => {
+      if (!this.#answered) this.#record();
+    });
   }
 
   get answered(): boolean {
@@ -63,6 +66,11 @@ export class Exchange {
     }
     this.res.writeHead(status, headers);
     this.res.end(body);
+    if (this.#log.enabled) {
+      // A delivered event belongs to the invocation it delivers, whatever was in flight on arrival.
+      this.#requestId = this.#probe.currentRequestId ?? this.#requestId;
+      this.#record();
+    }
   }
 
   /** RAPID's JSON bodies end with a newline (Go's json.Encoder). */
@@ -86,7 +94,7 @@ export class Exchange {
       responseBodyExcerpt: excerpt(this.#resBody, log.excerptBytes),
       startedAt: this.#startedAt,
       endedAt: Date.now(),
-      requestId: this.#requestId ?? this.#probe.currentRequestId,
+      requestId: this.#requestId,
       clientAborted: !this.#answered,
       stateBefore: this.#stateBefore,
       stateAfter: this.#probe.state,

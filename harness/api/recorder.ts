@@ -3,6 +3,7 @@ import type { ExchangeRecord } from './types.ts';
 
 /** Bytes of each body kept in a record: enough to show a reader what was sent. */
 export const DEFAULT_EXCERPT_BYTES = 2048;
+const MAX_RECORDS = 20_000;
 
 export function headerObject(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
@@ -38,11 +39,13 @@ export class ExchangeLog {
 
   add(record: ExchangeRecord): void {
     this.records.push(record);
+    // a long `serve` keeps the newest records only
+    if (this.records.length > MAX_RECORDS) this.records.splice(0, MAX_RECORDS / 2);
   }
 
-  /** Records with seq > `afterSeq` (for slicing one invocation's exchanges). */
-  since(afterSeq: number): ExchangeRecord[] {
-    return this.records.filter((r) => r.seq > afterSeq);
+  /** One invocation's exchanges: those that arrived after it was queued, and the /next that delivered it. */
+  forInvocation(afterSeq: number, requestId: string): ExchangeRecord[] {
+    return this.records.filter((r) => r.seq > afterSeq || r.requestId === requestId);
   }
 
   get lastSeq(): number {

@@ -1,3 +1,4 @@
+import { now } from '../clock.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BootspecError, ErrorCodes } from '../errors.ts';
@@ -54,6 +55,8 @@ export class RuntimeApi implements StateProbe {
   inflight: Inflight | undefined;
   #currentRequestId: string | undefined;
   #init = deferred<InitOutcome>();
+  /** How this generation's init ended, once it has (read synchronously after a race). */
+  initResult: InitOutcome | undefined;
   #faults: Required<FaultInjection>[] = [];
   #server: Server;
   #address = '';
@@ -119,6 +122,7 @@ export class RuntimeApi implements StateProbe {
     this.inflight = undefined;
     this.#currentRequestId = undefined;
     this.#init = deferred<InitOutcome>();
+    this.initResult = undefined;
     this.generation += 1;
   }
 
@@ -171,11 +175,12 @@ export class RuntimeApi implements StateProbe {
     this.machine.deliver();
     this.#currentRequestId = inflight.request.requestId;
     inflight.deliveries += 1;
-    inflight.firstDeliveredAt ??= Date.now();
+    inflight.firstDeliveredAt ??= now();
     ex.send(200, renderInvokeHeaders(inflight.request), inflight.request.payload);
   }
 
   resolveInit(outcome: InitOutcome): void {
+    this.initResult ??= outcome;
     this.#init.resolve(outcome);
   }
 

@@ -1,3 +1,4 @@
+import { now } from '../../clock.ts';
 import { readBoundedBody } from '../body.ts';
 import { MAX_PAYLOAD_SIZE, internalServerError, invalidStateTransition, requestEntityTooLarge } from '../errors.ts';
 import type { Exchange } from '../exchange.ts';
@@ -28,7 +29,7 @@ export async function handleInitError(api: RuntimeApi, ex: Exchange): Promise<vo
       payload: body.kind === 'ok' ? body.body : Buffer.alloc(0),
       contentType: ex.req.headers['content-type'],
       errorTypeHeader: Array.isArray(type) ? type.join(', ') : type,
-      at: Date.now(),
+      at: now(),
     },
   });
 }

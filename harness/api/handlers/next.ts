@@ -1,3 +1,4 @@
+import { now } from '../../clock.ts';
 import { internalServerError, invalidStateTransition } from '../errors.ts';
 import type { Exchange } from '../exchange.ts';
 import type { RuntimeApi } from '../runtime-api.ts';
@@ -13,7 +14,7 @@ export function handleNext(api: RuntimeApi, ex: Exchange): void {
   const t = api.machine.apply('Ready');
   if (!t.ok) return ex.sendJson(403, invalidStateTransition(t.from, 'Ready'));
 
-  if (t.from === 'Started') api.resolveInit({ kind: 'ready', at: Date.now() });
+  if (t.from === 'Started') api.resolveInit({ kind: 'ready', at: now() });
   if (t.from === 'Running') {
     api.observations.nextBeforeResult += 1;
     return api.deliver(ex);

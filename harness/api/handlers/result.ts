@@ -1,3 +1,4 @@
+import { now } from '../../clock.ts';
 import { readBoundedBody } from '../body.ts';
 import {
   MAX_PAYLOAD_SIZE,
@@ -43,7 +44,7 @@ export async function handleResult(api: RuntimeApi, ex: Exchange, kind: 'respons
   const t = api.machine.apply(target);
   if (!t.ok) return ex.sendJson(403, invalidStateTransition(t.from, target));
 
-  const at = Date.now();
+  const at = now();
   const contentType = ex.req.headers['content-type'];
   const mode = ex.req.headers['lambda-runtime-function-response-mode'];
   let result: RuntimeResult;

@@ -1,0 +1,417 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { now } from '../clock.ts';
+import { exitMessage, platformError, PlatformErrorType, responseTooLargeError, timeoutMessage } from '../api/errors.ts';
+import { RuntimeApi } from '../api/runtime-api.ts';
+import type { InvocationRequest, RuntimeResult } from '../api/types.ts';
+import type { Driver, ExitInfo, RuntimeProcess } from '../drivers/types.ts';
+import { buildEnvironment } from '../environment/env.ts';
+import type { AssembledFiles, FunctionConfig } from '../environment/types.ts';
+import { BootspecError, ErrorCodes } from '../errors.ts';
+import { endLine, initReportLine, reportLine, startLine } from './platform-lines.ts';
+import { buildRequest } from './request.ts';
+import type { InitAttempt, InvocationOutcome, InvocationRecord, InvokeOptions, LogLine } from './types.ts';
+
+export interface ExecutionEnvironmentOptions {
+  files: AssembledFiles;
+  driver: Driver;
+  config: FunctionConfig;
+  /** The manifest's `env` (unreserved variables only; validated when the manifest was read). */
+  manifestEnv?: Record<string, string>;
+  /** Harness-controlled variables set last, e.g. PROBE_INIT. */
+  extraEnv?: Record<string, string>;
+  /** Parent folder of this environment's private /tmp. */
+  workDir: string;
+  /** The init phase budget of on-demand functions: 10 s (SPEC.md §3.1). */
+  initBudgetMs?: number;
+  /** Record exchanges and logs (default true); off for timed benchmark phases. */
+  record?: boolean;
+  /** Send Lambda-Runtime-Invocation-Id on /next, as RAPID does since mid-2026 (default true). */
+  sendInvocationId?: boolean;
+  /** After a failed cold init, re-run init inside the first invoke, as Lambda does (default true). */
+  retryInitOnInvoke?: boolean;
+  /** How long a runtime that posted /init/error may take to exit before it is killed. */
+  initErrorExitGraceMs?: number;
+  /** SIGTERM → this grace → SIGKILL at shutdown (0: SIGKILL at once, as Lambda without extensions). */
+  shutdownGraceMs?: number;
+  onLog?: (line: LogLine) => void;
+}
+
+export interface LifecycleEvent {
+  at: number;
+  kind: 'spawn' | 'ready' | 'init-error' | 'exit' | 'kill' | 'shutdown';
+  generation: number;
+  detail?: string;
+}
+
+type Raced = { tag: 'result'; r: RuntimeResult } | { tag: 'exit'; e: ExitInfo } | { tag: 'timeout' };
+
+/**
+ * One Lambda execution environment: a Runtime API endpoint, a private /tmp, and the runtime process
+ * behind them, with Lambda's lifecycle (SPEC.md §3): init ends at the first /next within a budget; a
+ * timeout or crash resets the environment and the next invoke re-inits (suppressed init), /tmp kept.
+ */
+export class ExecutionEnvironment {
+  readonly api: RuntimeApi;
+  readonly tmpDir: string;
+  readonly logs: LogLine[] = [];
+  readonly lifecycle: LifecycleEvent[] = [];
+  readonly #o: Required<Omit<ExecutionEnvironmentOptions, 'onLog'>> & Pick<ExecutionEnvironmentOptions, 'onLog'>;
+  #proc: RuntimeProcess | undefined;
+  #ready = false;
+  #initialized = false;
+  #current: string | undefined;
+  #collect: LogLine[] | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  private constructor(api: RuntimeApi, options: ExecutionEnvironmentOptions) {
+    this.api = api;
+    this.#o = {
+      manifestEnv: {},
+      extraEnv: {},
+      initBudgetMs: 10_000,
+      record: true,
+      sendInvocationId: true,
+      retryInitOnInvoke: true,
+      initErrorExitGraceMs: 2_000,
+      shutdownGraceMs: 300,
+      ...options,
+    };
+    this.tmpDir = mkdtempSync(join(options.workDir, 'tmp-'));
+  }
+
+  static async create(options: ExecutionEnvironmentOptions): Promise<ExecutionEnvironment> {
+    const api = await RuntimeApi.start({ record: options.record ?? true });
+    return new ExecutionEnvironment(api, options);
+  }
+
+  get config(): FunctionConfig {
+    return this.#o.config;
+  }
+
+  /** True while a runtime process is up and past init. */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  get process(): RuntimeProcess | undefined {
+    return this.#proc;
+  }
+
+  /** Runs the init phase now (a warm-up), instead of at the first invoke. */
+  init(): Promise<InitAttempt> {
+    return this.#serialised(async () => {
+      this.#initialized = true;
+      const a = await this.#initAttempt(this.#o.initBudgetMs);
+      if (a.kind !== 'ready') this.#platform(initReportLine(a.durationMs, a.kind === 'timeout' ? 'timeout' : 'error', initErrorType(a)));
+      return a;
+    });
+  }
+
+  /** Invokes the function once; invocations are served one at a time, in call order. */
+  invoke(options: InvokeOptions = {}): Promise<InvocationRecord> {
+    return this.#serialised(() => this.#invoke(options));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const proc = this.#proc;
+    if (proc && !proc.hasExited) {
+      this.#event('shutdown');
+      if (this.#o.shutdownGraceMs > 0) {
+        proc.signal('SIGTERM');
+        await Promise.race([proc.exited, sleep(this.#o.shutdownGraceMs)]);
+      }
+      if (!proc.hasExited) await proc.kill();
+    }
+    await this.api.close();
+    rmSync(this.tmpDir, { recursive: true, force: true });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #serialised<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.#queue.then(() => {
+      if (this.#closed) throw new BootspecError(ErrorCodes.ENVIRONMENT_CLOSED, 'the execution environment is closed');
+      return fn();
+    });
+    this.#queue = p.catch(() => undefined);
+    return p;
+  }
+
+  async #invoke(options: InvokeOptions): Promise<InvocationRecord> {
+    const o = this.#o;
+    const queuedAt = now();
+    const request = buildRequest(options, o.config, o.sendInvocationId);
+    const timeoutMs = options.timeoutMs ?? o.config.timeoutS * 1000;
+    const seqStart = this.api.log.lastSeq;
+    const lines: LogLine[] = [];
+    this.#collect = lines;
+    const inits: InitAttempt[] = [];
+    let coldStart = false;
+    let initDurationMs: number | undefined;
+
+    if (!this.#ready && !this.#initialized) {
+      coldStart = true;
+      this.#initialized = true;
+      const a = await this.#initAttempt(o.initBudgetMs);
+      inits.push(a);
+      if (a.kind === 'ready') initDurationMs = a.durationMs;
+      else this.#platform(initReportLine(a.durationMs, a.kind === 'timeout' ? 'timeout' : 'error', initErrorType(a)));
+    }
+
+    const startedAt = now();
+    const deadline = startedAt + timeoutMs;
+    request.deadlineMs = options.deadlineMs ?? deadline;
+    this.#current = request.requestId;
+    this.#platform(startLine(request.requestId, o.config.functionVersion));
+    const base = { request, queuedAt, startedAt, timeoutMs, seqStart, lines, inits, coldStart, initDurationMs };
+
+    const suppressedInit = !this.#ready;
+    if (suppressedInit) {
+      const last = inits.at(-1);
+      const a = coldStart && !o.retryInitOnInvoke && last ? last : await this.#initAttempt(Math.max(0, deadline - now()));
+      if (a !== last) inits.push(a);
+      if (a.kind !== 'ready') return this.#finish(base, true, { failedInit: a });
+    }
+
+    const proc = this.#proc as RuntimeProcess;
+    const resultP = this.api.invoke(request);
+    const inflight = this.api.inflight;
+    const raced: Raced = await Promise.race([
+      resultP.then((r): Raced => ({ tag: 'result', r })),
+      proc.exited.then((e): Raced => ({ tag: 'exit', e })),
+      sleep(Math.max(0, deadline - now()), undefined, { ref: false }).then((): Raced => ({ tag: 'timeout' })),
+    ]);
+    const maxMemKb = o.record ? proc.peakRssKb() : 0;
+    const deliveries = inflight?.deliveries ?? 0;
+    const deliveredAt = inflight?.firstDeliveredAt;
+    if (raced.tag === 'timeout') {
+      this.#event('kill', 'invoke timeout');
+      this.api.abandon();
+      await proc.kill();
+    } else if (raced.tag === 'exit') {
+      this.api.abandon();
+    }
+    return this.#finish(base, suppressedInit, { raced, maxMemKb, deliveries, deliveredAt });
+  }
+
+  #finish(
+    base: {
+      request: InvocationRequest;
+      queuedAt: number;
+      startedAt: number;
+      timeoutMs: number;
+      seqStart: number;
+      lines: LogLine[];
+      inits: InitAttempt[];
+      coldStart: boolean;
+      initDurationMs: number | undefined;
+    },
+    suppressedInit: boolean,
+    end: { failedInit: InitAttempt } | { raced: Raced; maxMemKb: number; deliveries: number; deliveredAt: number | undefined },
+  ): InvocationRecord {
+    const { request } = base;
+    const id = request.requestId;
+    const completedAt = now();
+    const verdict = 'failedInit' in end ? fromInit(end.failedInit, id, base.timeoutMs) : fromRace(end.raced, id, base.timeoutMs);
+    const durationMs = completedAt - base.startedAt;
+    const billedDurationMs = Math.ceil(durationMs + (base.coldStart ? (base.initDurationMs ?? 0) : 0));
+    const maxMemoryUsedMb = 'maxMemKb' in end && end.maxMemKb > 0 ? Math.ceil(end.maxMemKb / 1024) : undefined;
+    const failed = verdict.outcome !== 'success';
+    this.#platform(endLine(id));
+    this.#platform(
+      reportLine({
+        requestId: id,
+        durationMs,
+        billedMs: billedDurationMs,
+        memorySizeMb: this.#o.config.memoryMb,
+        maxMemoryUsedMb,
+        initDurationMs: base.initDurationMs,
+        status: verdict.outcome === 'timeout' ? 'timeout' : verdict.platformError ? 'error' : undefined,
+        errorType: verdict.platformError ? verdict.errorType : undefined,
+      }),
+    );
+    this.#current = undefined;
+    this.#collect = undefined;
+    const raced = 'raced' in end ? end.raced : undefined;
+    return {
+      requestId: id,
+      outcome: verdict.outcome,
+      response: { payload: verdict.payload, contentType: verdict.contentType, functionError: failed ? 'Unhandled' : undefined },
+      errorType: verdict.errorType,
+      runtimeResult: raced?.tag === 'result' ? raced.r : undefined,
+      inits: base.inits,
+      exit: raced?.tag === 'exit' ? raced.e : 'failedInit' in end && end.failedInit.kind === 'exit' ? end.failedInit.exit : undefined,
+      coldStart: base.coldStart,
+      suppressedInit,
+      deliveries: 'deliveries' in end ? end.deliveries : 0,
+      generation: this.api.generation,
+      request,
+      timings: {
+        queuedAt: base.queuedAt,
+        startedAt: base.startedAt,
+        deliveredAt: 'deliveredAt' in end ? end.deliveredAt : undefined,
+        resultAt: raced?.tag === 'result' ? raced.r.at : undefined,
+        completedAt,
+        durationMs,
+        initDurationMs: base.initDurationMs,
+        billedDurationMs,
+      },
+      maxMemoryUsedMb,
+      exchanges: this.#o.record ? this.api.log.forInvocation(base.seqStart, id) : [],
+      logs: base.lines,
+    };
+  }
+
+  async #initAttempt(budgetMs: number): Promise<InitAttempt> {
+    const o = this.#o;
+    if (this.#proc && !this.#proc.hasExited) {
+      this.#event('kill', 'reset before re-init');
+      await this.#proc.kill();
+    }
+    this.#ready = false;
+    this.api.beginGeneration();
+    const generation = this.api.generation;
+    const t0 = now();
+    const paths = o.driver.paths({ taskRoot: o.files.taskRoot, optDir: o.files.optDir, tmpDir: this.tmpDir });
+    const env = buildEnvironment({ config: o.config, paths, runtimeApi: this.api.address, manifestEnv: o.manifestEnv, extra: o.extraEnv });
+    this.#event('spawn');
+    const proc = await o.driver.start({
+      taskRoot: o.files.taskRoot,
+      optDir: o.files.optDir,
+      tmpDir: this.tmpDir,
+      bootstrap: o.files.bootstrap,
+      env,
+      memoryMb: o.config.memoryMb,
+      onLine: (stream, text, at) => this.#log({ at, stream, text, requestId: this.#current, generation }),
+    });
+    this.#proc = proc;
+    void proc.exited.then((e) => {
+      this.#event('exit', e.signal ? `signal ${e.signal}` : `code ${e.code}`, generation);
+      if (this.#proc === proc) {
+        this.#proc = undefined;
+        this.#ready = false;
+      }
+    });
+
+    const winner = await Promise.race([
+      this.api.initOutcome().then(() => 'init' as const),
+      proc.exited.then(() => 'exit' as const),
+      sleep(budgetMs, undefined, { ref: false }).then(() => 'timeout' as const),
+    ]);
+    const durationMs = now() - t0;
+    const init = this.api.initResult;
+    if (init?.kind === 'ready' && !proc.hasExited) {
+      this.#ready = true;
+      this.#event('ready', undefined, generation);
+      return { kind: 'ready', generation, durationMs: init.at - t0 };
+    }
+    if (init?.kind === 'init-error') {
+      this.#event('init-error', undefined, generation);
+      const exit = await Promise.race([proc.exited, sleep(o.initErrorExitGraceMs, undefined, { ref: false }).then(() => undefined)]);
+      if (!exit) {
+        this.#event('kill', 'still running after /init/error', generation);
+        await proc.kill();
+      }
+      return { kind: 'init-error', generation, durationMs, report: init.report, exitedWithinMs: exit ? exit.at - init.report.at : undefined, exit };
+    }
+    if (winner === 'exit' || proc.hasExited) return { kind: 'exit', generation, durationMs, exit: await proc.exited };
+    this.#event('kill', 'init timeout', generation);
+    await proc.kill();
+    return { kind: 'timeout', generation, durationMs };
+  }
+
+  #log(line: LogLine): void {
+    if (this.#o.record) {
+      this.logs.push(line);
+      if (this.logs.length > 20_000) this.logs.splice(0, 10_000);
+      this.#collect?.push(line);
+    }
+    this.#o.onLog?.(line);
+  }
+
+  #platform(text: string): void {
+    this.#log({ at: now(), stream: 'platform', text, requestId: this.#current, generation: this.api.generation });
+  }
+
+  #event(kind: LifecycleEvent['kind'], detail?: string, generation = this.api.generation): void {
+    this.lifecycle.push(detail === undefined ? { at: now(), kind, generation } : { at: now(), kind, generation, detail });
+  }
+}
+
+interface Verdict {
+  outcome: InvocationOutcome;
+  payload: Buffer;
+  contentType: string;
+  errorType: string | undefined;
+  /** True when the platform, not the function, made the error (REPORT gets Status: error). */
+  platformError: boolean;
+}
+
+function json(value: unknown): Buffer {
+  return Buffer.from(JSON.stringify(value));
+}
+
+function fromRace(raced: Raced, id: string, timeoutMs: number): Verdict {
+  if (raced.tag === 'timeout') return timedOut(id, timeoutMs);
+  if (raced.tag === 'exit') {
+    const body = platformError(PlatformErrorType.ExitError, id, exitMessage(raced.e.code, raced.e.signal));
+    return { outcome: 'runtime-exit', payload: json(body), contentType: 'application/json', errorType: body.errorType, platformError: true };
+  }
+  const r = raced.r;
+  if (r.kind === 'response') return { outcome: 'success', payload: r.payload, contentType: r.contentType ?? 'application/json', errorType: undefined, platformError: false };
+  if (r.kind === 'too-large') {
+    const body = responseTooLargeError(r.size);
+    return { outcome: 'response-too-large', payload: json(body), contentType: 'application/json', errorType: body.errorType, platformError: true };
+  }
+  return {
+    outcome: 'function-error',
+    payload: r.payload,
+    contentType: r.contentType ?? 'application/json',
+    errorType: bodyErrorType(r.payload) ?? r.errorTypeHeader ?? PlatformErrorType.Unknown,
+    platformError: false,
+  };
+}
+
+function fromInit(a: InitAttempt, id: string, timeoutMs: number): Verdict {
+  if (a.kind === 'init-error') {
+    // RAPID answers the invoke with the body the runtime posted to /init/error (SPEC.md §1.6, §3.4).
+    const errorType = bodyErrorType(a.report.payload) ?? a.report.errorTypeHeader ?? PlatformErrorType.Unknown;
+    const payload = a.report.payload.length ? a.report.payload : json(platformError(errorType, id, 'init error'));
+    const contentType = bodyErrorType(payload) !== undefined ? 'application/json' : 'application/octet-stream';
+    return { outcome: 'init-error', payload, contentType, errorType, platformError: true };
+  }
+  if (a.kind === 'exit') {
+    const body = platformError(PlatformErrorType.ExitError, id, exitMessage(a.exit.code, a.exit.signal));
+    return { outcome: 'runtime-exit', payload: json(body), contentType: 'application/json', errorType: body.errorType, platformError: true };
+  }
+  if (a.kind === 'timeout') return timedOut(id, timeoutMs);
+  throw new Error('internal: a ready init is not a failure');
+}
+
+function timedOut(id: string, timeoutMs: number): Verdict {
+  const body = platformError(PlatformErrorType.Timedout, id, timeoutMessage(timeoutMs));
+  return { outcome: 'timeout', payload: json(body), contentType: 'application/json', errorType: body.errorType, platformError: true };
+}
+
+function bodyErrorType(payload: Buffer): string | undefined {
+  try {
+    const v: unknown = JSON.parse(payload.toString('utf8'));
+    if (v && typeof v === 'object' && typeof (v as { errorType?: unknown }).errorType === 'string') return (v as { errorType: string }).errorType;
+  } catch {
+    // not JSON
+  }
+  return undefined;
+}
+
+function initErrorType(a: InitAttempt): string | undefined {
+  if (a.kind === 'init-error') return bodyErrorType(a.report.payload) ?? a.report.errorTypeHeader ?? PlatformErrorType.Unknown;
+  if (a.kind === 'exit') return PlatformErrorType.ExitError;
+  return undefined;
+}

@@ -1,0 +1,43 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { InvocationRequest } from '../api/types.ts';
+import { BootspecError, ErrorCodes } from '../errors.ts';
+import type { FunctionConfig } from '../environment/types.ts';
+import type { InvokeOptions } from './types.ts';
+
+/** An X-Ray trace header as Lambda renders it (SPEC.md §1.3). */
+export function newTraceId(now = Date.now()): string {
+  const epoch = Math.floor(now / 1000).toString(16).padStart(8, '0');
+  return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+}
+
+export function functionArn(config: FunctionConfig, account = '123456789012'): string {
+  return `arn:aws:lambda:${config.region}:${account}:function:${config.functionName}`;
+}
+
+export function eventBytes(event: unknown): Buffer {
+  if (event === undefined) return Buffer.from('{}');
+  if (Buffer.isBuffer(event)) return event;
+  if (typeof event === 'string') return Buffer.from(event, 'utf8');
+  try {
+    return Buffer.from(JSON.stringify(event), 'utf8');
+  } catch (err) {
+    throw new BootspecError(ErrorCodes.EVENT_INVALID, `the event cannot be encoded as JSON: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The /next delivery for one invocation; the deadline is filled in when the invocation starts. */
+export function buildRequest(opts: InvokeOptions, config: FunctionConfig, sendInvocationId: boolean): InvocationRequest {
+  return {
+    payload: eventBytes(opts.event),
+    contentType: opts.contentType ?? 'application/json',
+    requestId: opts.requestId ?? randomUUID(),
+    functionArn: opts.functionArn ?? functionArn(config),
+    deadlineMs: 0,
+    traceId: opts.traceId === undefined ? newTraceId() : opts.traceId,
+    clientContext: opts.clientContext ?? null,
+    cognitoIdentity: opts.cognitoIdentity ?? null,
+    tenantId: opts.tenantId ?? null,
+    invocationId: opts.invocationId === undefined ? (sendInvocationId ? randomUUID() : null) : opts.invocationId,
+    headerCase: opts.headerCase ?? 'canonical',
+  };
+}
