@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { ProcessDriver } from '../drivers/process.ts';
+import type { Driver } from '../drivers/types.ts';
+import { checkFunctionConfig, defaultFunctionConfig } from '../environment/env.ts';
+import { prepareRuntime, type PreparedRuntime } from '../environment/prepare.ts';
+import type { FunctionConfig } from '../environment/types.ts';
+import { BootspecError, ErrorCodes, isBootspecError } from '../errors.ts';
+import type { InvocationRecord } from '../invoke/types.ts';
+
+export function usage(message: string, hint?: string): BootspecError {
+  return new BootspecError(ErrorCodes.USAGE, message, hint === undefined ? {} : { hint });
+}
+
+/** A whole number flag within a range, or a usage error naming the flag. */
+export function intFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw usage(`--${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+/** A number flag (fractions allowed) within a range. */
+export function numberFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw usage(`--${name} must be a number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+/** `--env K=V` pairs for harness-controlled variables (e.g. PROBE_INIT=fail). */
+export function envPairs(values: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values ?? []) {
+    const i = v.indexOf('=');
+    if (i < 1) throw usage(`--env takes NAME=value, got "${v}"`);
+    out[v.slice(0, i)] = v.slice(i + 1);
+  }
+  return out;
+}
+
+export function functionConfig(p: PreparedRuntime, flags: { timeout?: string | undefined; memory?: string | undefined }): FunctionConfig {
+  const timeoutS = numberFlag('timeout', flags.timeout, 1, 900);
+  const memoryMb = intFlag('memory', flags.memory, 128, 10240);
+  const config = defaultFunctionConfig(p.manifest, {
+    ...(timeoutS === undefined ? {} : { timeoutS }),
+    ...(memoryMb === undefined ? {} : { memoryMb }),
+  });
+  checkFunctionConfig(config);
+  return config;
+}
+
+export function makeDriver(name: string | undefined, noSandbox: boolean): Driver {
+  if (name === undefined || name === 'process') return new ProcessDriver({ noSandbox });
+  if (name === 'container') {
+    throw new BootspecError(ErrorCodes.DOCKER_UNAVAILABLE, 'the container driver is not available in this version of bootspec', {
+      hint: 'use --driver process (the default)',
+    });
+  }
+  throw usage(`--driver must be "process" or "container", got "${name}"`);
+}
+
+export async function prepare(dir: string | undefined, handler: string | undefined, quiet = false): Promise<PreparedRuntime> {
+  if (!dir) throw usage('name a runtime folder', 'bootspec invoke runtimes-under-test/node-plain --event \'{"probe":"echo","value":1}\'');
+  return prepareRuntime(dir, {
+    ...(handler === undefined ? {} : { handler }),
+    ...(quiet ? {} : { onBuildOutput: (line: string) => process.stderr.write(`  build | ${line}\n`) }),
+  });
+}
+
+export function readEvent(event: string | undefined, eventFile: string | undefined): Buffer {
+  if (event !== undefined && eventFile !== undefined) throw usage('give --event or --event-file, not both');
+  if (eventFile !== undefined) {
+    try {
+      return readFileSync(eventFile === '-' ? 0 : eventFile);
+    } catch (err) {
+      throw new BootspecError(ErrorCodes.EVENT_INVALID, `cannot read --event-file ${eventFile}: ${(err as Error).message}`);
+    }
+  }
+  return Buffer.from(event ?? '{}', 'utf8');
+}
+
+/** Last lines a runtime wrote to stderr (and stdout), to show next to a failure. */
+export function outputTail(record: InvocationRecord, lines = 15): string {
+  return record.logs
+    .filter((l) => l.stream !== 'platform')
+    .slice(-lines)
+    .map((l) => `  ${l.stream} | ${l.text}`)
+    .join('\n');
+}
+
+/** One or two sentences that say what went wrong at the platform level and what to check. */
+export function diagnose(r: InvocationRecord, initBudgetMs: number): string | undefined {
+  const lastInit = r.inits.at(-1);
+  if (lastInit && lastInit.kind !== 'ready') {
+    if (lastInit.kind === 'timeout') {
+      return `the runtime never called GET /2018-06-01/runtime/invocation/next (init budget ${initBudgetMs / 1000} s, then the function timeout): does the bootstrap read AWS_LAMBDA_RUNTIME_API and start its loop?`;
+    }
+    if (lastInit.kind === 'exit') return `the runtime exited (${describeExit(lastInit.exit)}) before calling /next`;
+    return `the runtime reported an init error through /runtime/init/error (${r.errorType})`;
+  }
+  if (r.outcome === 'timeout') return `the invocation ran past its ${r.request.deadlineMs ? 'deadline' : 'timeout'}; the runtime was killed`;
+  if (r.outcome === 'runtime-exit') return `the runtime exited (${describeExit(r.exit)}) during the invocation`;
+  if (r.outcome === 'response-too-large') return 'the response was larger than 6,291,556 bytes (413 from the Runtime API)';
+  return undefined;
+}
+
+function describeExit(e: { code: number | null; signal: string | null } | undefined): string {
+  if (!e) return 'unknown status';
+  return e.signal ? `signal ${e.signal}` : `exit code ${e.code}`;
+}
+
+/** Prints a harness error for a person: message, fix, code. Returns the exit status. */
+export function reportError(err: unknown): number {
+  if (isBootspecError(err)) {
+    process.stderr.write(`bootspec: ${err.describe()}\n`);
+    const input: string[] = [
+      ErrorCodes.USAGE,
+      ErrorCodes.MANIFEST_INVALID,
+      ErrorCodes.MANIFEST_NOT_FOUND,
+      ErrorCodes.RUNTIME_FOLDER_INVALID,
+      ErrorCodes.ZIP_INVALID,
+      ErrorCodes.ZIP_UNSAFE_ENTRY,
+      ErrorCodes.TOO_MANY_LAYERS,
+      ErrorCodes.UNZIPPED_SIZE_EXCEEDED,
+      ErrorCodes.BOOTSTRAP_NOT_FOUND,
+      ErrorCodes.BOOTSTRAP_NOT_EXECUTABLE,
+      ErrorCodes.RESERVED_ENV_VAR,
+      ErrorCodes.EVENT_INVALID,
+    ];
+    return input.includes(err.code) ? 2 : 1;
+  }
+  process.stderr.write(`bootspec: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+  return 1;
+}

@@ -1,0 +1,74 @@
+import { parseArgs } from 'node:util';
+import { ExecutionEnvironment } from '../invoke/execution-environment.ts';
+import { diagnose, envPairs, functionConfig, makeDriver, outputTail, prepare, readEvent } from './common.ts';
+
+export const invokeHelp = `bootspec invoke <runtime> [options]
+
+Starts the runtime against the mock Runtime API, invokes it once and prints the result.
+Exits 0 on success, 1 when the invocation failed (function error, timeout, crash, init error).
+
+  --event JSON          the event (default {})
+  --event-file F        read the event from a file (- for stdin)
+  --timeout S           function timeout in seconds (default 3)
+  --memory MB           function memory size (default 128)
+  --handler H           _HANDLER (overrides runtime.json; needed for a bare bootstrap folder)
+  --env NAME=value      extra environment, e.g. --env PROBE_INIT=fail (repeatable)
+  --logs                print the runtime's output and Lambda's START/END/REPORT lines to stderr
+  --driver process      how to start the runtime (default process)
+  --no-sandbox          do not use bubblewrap even if it is installed
+`;
+
+export async function invokeCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      event: { type: 'string' },
+      'event-file': { type: 'string' },
+      timeout: { type: 'string' },
+      memory: { type: 'string' },
+      handler: { type: 'string' },
+      env: { type: 'string', multiple: true },
+      logs: { type: 'boolean', default: false },
+      driver: { type: 'string' },
+      'no-sandbox': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(invokeHelp);
+    return 0;
+  }
+  const event = readEvent(values.event, values['event-file']);
+  const extraEnv = envPairs(values.env);
+  const driver = makeDriver(values.driver, values['no-sandbox'] ?? false);
+  const prepared = await prepare(positionals[0], values.handler);
+  if (driver.warning) process.stderr.write(`bootspec: warning: ${driver.warning}\n`);
+  const config = functionConfig(prepared, values);
+  const env = await ExecutionEnvironment.create({
+    files: prepared.files,
+    driver,
+    config,
+    manifestEnv: prepared.manifest.env,
+    extraEnv,
+    workDir: prepared.workDir,
+    shutdownGraceMs: 0,
+    ...(values.logs ? { onLog: (l) => process.stderr.write(`${l.stream === 'platform' ? '' : `${l.stream} | `}${l.text}\n`) } : {}),
+  });
+  try {
+    const record = await env.invoke({ event });
+    process.stdout.write(record.response.payload);
+    if (record.response.payload.length && record.response.payload.at(-1) !== 10 && process.stdout.isTTY) process.stdout.write('\n');
+    if (record.outcome === 'success') return 0;
+    const why = diagnose(record, 10_000);
+    process.stderr.write(`\nbootspec: invocation failed: ${record.outcome} (${record.errorType})${why ? `\n  ${why}` : ''}\n`);
+    if (!values.logs) {
+      const tail = outputTail(record);
+      if (tail) process.stderr.write(`  runtime output (last lines):\n${tail}\n`);
+    }
+    return 1;
+  } finally {
+    await env.close();
+    prepared.dispose();
+  }
+}

@@ -1,0 +1,77 @@
+import { parseArgs } from 'node:util';
+import { InvokeEndpoint } from '../invoke/http-endpoint.ts';
+import { EnvironmentPool } from '../invoke/pool.ts';
+import { envPairs, functionConfig, intFlag, makeDriver, prepare } from './common.ts';
+
+export const serveHelp = `bootspec serve <runtime> [options]
+
+A drop-in for the AWS Runtime Interface Emulator: listens on 127.0.0.1 with
+POST /2015-03-31/functions/function/invocations and keeps warm execution environments.
+
+  --port N              port on 127.0.0.1 (default 9000)
+  --timeout S           function timeout in seconds (default 3)
+  --memory MB           function memory size (default 128)
+  --concurrency N       up to N environments; extra requests queue (default 1)
+  --handler H           _HANDLER (overrides runtime.json)
+  --env NAME=value      extra environment (repeatable)
+  --quiet               do not print the runtime's output and platform lines
+  --driver process      how to start the runtime (default process)
+  --no-sandbox          do not use bubblewrap even if it is installed
+`;
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      timeout: { type: 'string' },
+      memory: { type: 'string' },
+      concurrency: { type: 'string' },
+      handler: { type: 'string' },
+      env: { type: 'string', multiple: true },
+      quiet: { type: 'boolean', default: false },
+      driver: { type: 'string' },
+      'no-sandbox': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(serveHelp);
+    return 0;
+  }
+  const port = intFlag('port', values.port, 0, 65535) ?? 9000;
+  const concurrency = intFlag('concurrency', values.concurrency, 1, 64) ?? 1;
+  const extraEnv = envPairs(values.env);
+  const driver = makeDriver(values.driver, values['no-sandbox'] ?? false);
+  const prepared = await prepare(positionals[0], values.handler);
+  if (driver.warning) process.stderr.write(`bootspec: warning: ${driver.warning}\n`);
+  const config = functionConfig(prepared, values);
+  const pool = new EnvironmentPool(
+    {
+      files: prepared.files,
+      driver,
+      config,
+      manifestEnv: prepared.manifest.env,
+      extraEnv,
+      workDir: prepared.workDir,
+      ...(values.quiet ? {} : { onLog: (l) => process.stdout.write(`${l.text}\n`) }),
+    },
+    concurrency,
+  );
+  const endpoint = await InvokeEndpoint.start({ pool, functionName: config.functionName, port });
+  process.stderr.write(
+    `bootspec: serving ${prepared.manifest.name} (${concurrency} environment${concurrency > 1 ? 's' : ''}, timeout ${config.timeoutS} s, ${config.memoryMb} MB)\n` +
+      `  curl -s -d '{}' ${endpoint.url}\n  Ctrl-C stops it.\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  process.stderr.write('bootspec: stopping\n');
+  await endpoint.close();
+  await pool.close();
+  prepared.dispose();
+  return 0;
+}
