@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_PAYLOAD_SIZE } from '../../harness/api/errors.ts';
 import { RuntimeApi } from '../../harness/api/runtime-api.ts';
@@ -183,7 +184,7 @@ describe('POST /runtime/invocation/{id}/response', () => {
     const res = await rt.client.request({
       method: 'POST',
       path: `/2018-06-01/runtime/invocation/${inv.requestId}/response`,
-      body: big(),
+      body: Readable.from(big()),
     });
     expect(res.statusCode).toBe(413);
     await res.body.text();
