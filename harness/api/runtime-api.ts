@@ -2,6 +2,7 @@ import { now } from '../clock.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BootspecError, ErrorCodes } from '../errors.ts';
+import { internalServerError } from './errors.ts';
 import { Exchange, type StateProbe } from './exchange.ts';
 import { handleInitError } from './handlers/init-error.ts';
 import { handleNext } from './handlers/next.ts';
@@ -157,6 +158,13 @@ export class RuntimeApi implements StateProbe {
   /** The next `times` requests to `route` get a 500 (SPEC.md §1.3 "Runtime should exit promptly"). */
   inject(fault: FaultInjection): void {
     this.#faults.push({ times: 1, ...fault });
+    // A runtime usually parks on /next right after posting its result: a /next fault answers it too.
+    if (fault.route !== 'next') return;
+    for (const ex of [...this.parked]) {
+      if (!this.takeFault('next')) break;
+      this.parked.splice(this.parked.indexOf(ex), 1);
+      ex.sendJson(500, internalServerError());
+    }
   }
 
   /** Consumes one injected fault for `route`, if any. */
@@ -185,6 +193,7 @@ export class RuntimeApi implements StateProbe {
   }
 
   async close(): Promise<void> {
+    if (!this.#server.listening) return;
     for (const ex of this.parked) ex.res.destroy();
     this.parked = [];
     this.#server.closeAllConnections();
@@ -236,6 +245,8 @@ export function renderInvokeHeaders(r: InvocationRequest): string[] {
   const h: string[] = [];
   const add = (name: string, value: string | null) => {
     if (value === null || value === '') return;
+    // Raw UTF-8 bytes on the wire, as Go's net/http writes them (Node would refuse chars above U+00FF).
+    value = Buffer.from(value, 'utf8').toString('latin1');
     h.push(r.headerCase === 'lower' ? name.toLowerCase() : r.headerCase === 'upper' ? name.toUpperCase() : name, value);
   };
   add(HEADER_NAMES.requestId, r.requestId);

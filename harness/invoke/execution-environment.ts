@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { now } from '../clock.ts';
 import { exitMessage, platformError, PlatformErrorType, responseTooLargeError, timeoutMessage } from '../api/errors.ts';
 import { RuntimeApi } from '../api/runtime-api.ts';
-import type { InvocationRequest, RuntimeResult } from '../api/types.ts';
+import type { ApiObservations, ExchangeRecord, FaultInjection, InvocationRequest, RuntimeResult } from '../api/types.ts';
 import type { Driver, ExitInfo, RuntimeProcess } from '../drivers/types.ts';
 import { buildEnvironment } from '../environment/env.ts';
 import type { AssembledFiles, FunctionConfig } from '../environment/types.ts';
@@ -21,6 +21,8 @@ export interface ExecutionEnvironmentOptions {
   manifestEnv?: Record<string, string>;
   /** Harness-controlled variables set last, e.g. PROBE_INIT. */
   extraEnv?: Record<string, string>;
+  /** Variables to leave out of the runtime's environment (to test that it tolerates their absence). */
+  dropEnv?: string[];
   /** Parent folder of this environment's private /tmp. */
   workDir: string;
   /** The init phase budget of on-demand functions: 10 s (SPEC.md §3.1). */
@@ -59,6 +61,8 @@ export class ExecutionEnvironment {
   readonly lifecycle: LifecycleEvent[] = [];
   readonly #o: Required<Omit<ExecutionEnvironmentOptions, 'onLog'>> & Pick<ExecutionEnvironmentOptions, 'onLog'>;
   #proc: RuntimeProcess | undefined;
+  /** The newest process, kept after it exited (for its exit status). */
+  #lastProc: RuntimeProcess | undefined;
   #ready = false;
   #initialized = false;
   #current: string | undefined;
@@ -71,6 +75,7 @@ export class ExecutionEnvironment {
     this.#o = {
       manifestEnv: {},
       extraEnv: {},
+      dropEnv: [],
       initBudgetMs: 10_000,
       record: true,
       sendInvocationId: true,
@@ -98,6 +103,32 @@ export class ExecutionEnvironment {
 
   get process(): RuntimeProcess | undefined {
     return this.#proc;
+  }
+
+  /** Every exchange recorded so far in this environment, all generations. */
+  get exchanges(): readonly ExchangeRecord[] {
+    return this.api.log.records;
+  }
+
+  get observations(): Readonly<ApiObservations> {
+    return this.api.observations;
+  }
+
+  /** The next `times` requests to a route get a 500 from the Runtime API. */
+  injectFault(fault: FaultInjection): void {
+    this.api.inject(fault);
+  }
+
+  /** Stops the Runtime API: the runtime's connections are cut and new ones are refused. */
+  async cutRuntimeApi(): Promise<void> {
+    await this.api.close();
+  }
+
+  /** Waits up to `ms` for the runtime process to exit by itself; undefined if it is still running. */
+  async waitForExit(ms: number): Promise<ExitInfo | undefined> {
+    const proc = this.#lastProc;
+    if (!proc) return undefined;
+    return Promise.race([proc.exited, sleep(ms, undefined, { ref: false }).then(() => undefined)]);
   }
 
   /** Runs the init phase now (a warm-up), instead of at the first invoke. */
@@ -167,7 +198,8 @@ export class ExecutionEnvironment {
 
     const startedAt = now();
     const deadline = startedAt + timeoutMs;
-    request.deadlineMs = options.deadlineMs ?? deadline;
+    // Whole epoch milliseconds, as Lambda sends them (SPEC.md §1.3).
+    request.deadlineMs = Math.floor(options.deadlineMs ?? deadline);
     this.#current = request.requestId;
     this.#platform(startLine(request.requestId, o.config.functionVersion));
     const base = { request, queuedAt, startedAt, timeoutMs, seqStart, lines, inits, coldStart, initDurationMs };
@@ -281,6 +313,7 @@ export class ExecutionEnvironment {
     const t0 = now();
     const paths = o.driver.paths({ taskRoot: o.files.taskRoot, optDir: o.files.optDir, tmpDir: this.tmpDir });
     const env = buildEnvironment({ config: o.config, paths, runtimeApi: this.api.address, manifestEnv: o.manifestEnv, extra: o.extraEnv });
+    for (const name of o.dropEnv) delete env[name];
     this.#event('spawn');
     const proc = await o.driver.start({
       taskRoot: o.files.taskRoot,
@@ -292,6 +325,7 @@ export class ExecutionEnvironment {
       onLine: (stream, text, at) => this.#log({ at, stream, text, requestId: this.#current, generation }),
     });
     this.#proc = proc;
+    this.#lastProc = proc;
     void proc.exited.then((e) => {
       this.#event('exit', e.signal ? `signal ${e.signal}` : `code ${e.code}`, generation);
       if (this.#proc === proc) {

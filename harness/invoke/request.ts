@@ -25,9 +25,17 @@ export function eventBytes(event: unknown): Buffer {
   }
 }
 
+/** Header values cannot hold CR, LF or NUL; refuse them here rather than break the connection later. */
+function headerValue(name: string, value: string | null): string | null {
+  if (value !== null && /[\r\n\0]/.test(value)) {
+    throw new BootspecError(ErrorCodes.EVENT_INVALID, `${name} cannot contain CR, LF or NUL: ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
 /** The /next delivery for one invocation; the deadline is filled in when the invocation starts. */
 export function buildRequest(opts: InvokeOptions, config: FunctionConfig, sendInvocationId: boolean): InvocationRequest {
-  return {
+  const r: InvocationRequest = {
     payload: eventBytes(opts.event),
     contentType: opts.contentType ?? 'application/json',
     requestId: opts.requestId ?? randomUUID(),
@@ -40,4 +48,8 @@ export function buildRequest(opts: InvokeOptions, config: FunctionConfig, sendIn
     invocationId: opts.invocationId === undefined ? (sendInvocationId ? randomUUID() : null) : opts.invocationId,
     headerCase: opts.headerCase ?? 'canonical',
   };
+  for (const k of ['requestId', 'functionArn', 'traceId', 'clientContext', 'cognitoIdentity', 'tenantId', 'invocationId', 'contentType'] as const) {
+    headerValue(k, r[k]);
+  }
+  return r;
 }

@@ -320,3 +320,17 @@ describe('recording', () => {
     expect(api.log.records).toHaveLength(0);
   });
 });
+
+describe('header values', () => {
+  it('sends non-ASCII values as raw UTF-8 bytes instead of failing', async () => {
+    const ctx = '{"custom":{"emoji":"😀","cjk":"日本"}}';
+    const id = 'id-é-😀';
+    const inv = invocation({ clientContext: ctx, requestId: id });
+    void api.invoke(inv);
+    const next = await rt.next();
+    const raw = next.headers['lambda-runtime-client-context'] as string;
+    expect(Buffer.from(raw, 'latin1').toString('utf8')).toBe(ctx);
+    // a runtime that echoes the id's bytes (percent-encoded UTF-8) is accepted
+    expect((await rt.respond(id)).status).toBe(202);
+  });
+});

@@ -1,0 +1,115 @@
+import { describe, inject, test } from 'vitest';
+import { isBootspecError } from '../errors.ts';
+import { type RunTarget, ScenarioContext, ScenarioFailure } from './context.ts';
+import type { ScenarioMeta, ScenarioResult, Verdict } from './types.ts';
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    bootspecTarget: RunTarget;
+  }
+  interface TaskMeta {
+    bootspec?: ScenarioResult;
+  }
+}
+
+export type ScenarioBody = (t: ScenarioContext) => Promise<void>;
+
+export interface Scenario {
+  meta: ScenarioMeta;
+  body: ScenarioBody;
+}
+
+export interface Area {
+  name: string;
+  title: string;
+  scenarios: Scenario[];
+}
+
+export const DEFAULT_SCENARIO_TIMEOUT_MS = 60_000;
+
+export function scenario(meta: ScenarioMeta, body: ScenarioBody): Scenario {
+  return { meta, body };
+}
+
+/**
+ * Declares an area of the contract. Imported by vitest (`bootspec run`), it registers one concurrent
+ * test per scenario; imported elsewhere (listing, selection) it only returns the data.
+ */
+export function area(name: string, title: string, scenarios: Scenario[]): Area {
+  for (const s of scenarios) {
+    if (!s.meta.id.startsWith(`${name}.`)) throw new Error(`scenario ${s.meta.id} is not in area ${name}`);
+  }
+  const a = { name, title, scenarios };
+  if (process.env.VITEST) registerArea(a);
+  return a;
+}
+
+function registerArea(a: Area): void {
+  describe.concurrent(a.name, () => {
+    for (const s of a.scenarios) {
+      test(
+        s.meta.id,
+        async ({ task }) => {
+          task.meta.bootspec = await runScenario(a.name, s, inject('bootspecTarget'));
+        },
+        (s.meta.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS) + 15_000,
+      );
+    }
+  });
+}
+
+/** Runs one scenario and turns what happened into a verdict (PROBE.md §6). */
+export async function runScenario(areaName: string, s: Scenario, target: RunTarget): Promise<ScenarioResult> {
+  const { meta } = s;
+  const t0 = performance.now();
+  const base = { id: meta.id, area: areaName, level: meta.level, title: meta.title, requirement: meta.requirement, source: meta.source };
+  const done = (verdict: Verdict, message: string, extra: Partial<ScenarioResult> = {}): ScenarioResult => ({
+    ...base,
+    verdict,
+    message,
+    ...extra,
+    durationMs: Math.round(performance.now() - t0),
+  });
+
+  if (meta.feature && !target.manifest.features.includes(meta.feature)) {
+    return done('unsupported', `the runtime does not claim the "${meta.feature}" feature in runtime.json`);
+  }
+  const t = new ScenarioContext(target, meta);
+  if (meta.needsPathFidelity && !t.pathFidelity) {
+    return done('skip', 'needs /var/task, /opt and /tmp at their real paths: bubblewrap is missing (apt-get install -y bubblewrap)');
+  }
+  const limit = meta.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      s.body(t),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ScenarioTimeout(limit)), limit);
+      }),
+    ]);
+    return done('pass', t.noteText ?? 'as required');
+  } catch (err) {
+    if (err instanceof ScenarioFailure) {
+      const verdict: Verdict = meta.level === 'MUST' ? 'fail' : meta.level === 'SHOULD' ? 'warn' : 'pass';
+      return done(verdict, err.detail.message, {
+        ...(err.detail.expected === undefined ? {} : { expected: err.detail.expected }),
+        ...(err.detail.actual === undefined ? {} : { actual: err.detail.actual }),
+        evidence: t.evidence(err.detail),
+      });
+    }
+    if (err instanceof ScenarioTimeout) {
+      return done('error', `${err.message}; the harness gave up (raise timeoutMs if the runtime is just slow)`, { evidence: t.evidence() });
+    }
+    const message = isBootspecError(err) ? err.describe() : `harness error: ${(err as Error)?.stack ?? String(err)}`;
+    return done('error', message, { evidence: t.evidence() });
+  } finally {
+    clearTimeout(timer);
+    await t.close();
+  }
+}
+
+class ScenarioTimeout extends Error {
+  constructor(ms: number) {
+    super(`the scenario did not finish within ${ms / 1000} s`);
+  }
+}

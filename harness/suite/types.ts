@@ -1,0 +1,99 @@
+/** Public shapes of the conformance suites: scenario metadata, verdicts and results (PROBE.md §6). */
+import type { RuntimeFeature } from '../environment/types.ts';
+
+export type Level = 'MUST' | 'SHOULD' | 'INFO';
+export type Verdict = 'pass' | 'fail' | 'warn' | 'unsupported' | 'skip' | 'error';
+export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'warn', 'unsupported', 'skip', 'error'];
+
+/** What a scenario declares about itself (STYLE.md rule 1). Ids are stable and never reused. */
+export interface ScenarioMeta {
+  id: string;
+  level: Level;
+  title: string;
+  /** The normative sentence it checks. */
+  requirement: string;
+  /** Where the requirement comes from: a SPEC.md section or an AWS doc anchor. */
+  source: string;
+  /** Only for runtimes that claim this feature in runtime.json; otherwise `unsupported`. */
+  feature?: RuntimeFeature;
+  /** Needs /var/task, /opt and /tmp at their real paths (bubblewrap or a container); otherwise `skip`. */
+  needsPathFidelity?: boolean;
+  /** Longest the scenario may run, in ms (default 60 s). */
+  timeoutMs?: number;
+}
+
+/** One Runtime API exchange as a result shows it. */
+export interface ExchangeEvidence {
+  method: string;
+  path: string;
+  status: number;
+  requestHeaders: Record<string, string>;
+  responseHeaders: Record<string, string>;
+  requestBody: string;
+  requestBodyBytes: number;
+  responseBody: string;
+  responseBodyBytes: number;
+  startedAt: number;
+  durationMs: number;
+  clientAborted: boolean;
+  generation: number;
+}
+
+export interface Evidence {
+  exchanges: ExchangeEvidence[];
+  /** The runtime's last output lines (stdout/stderr) and platform lines. */
+  logTail: string[];
+}
+
+export interface ScenarioResult {
+  id: string;
+  area: string;
+  level: Level;
+  verdict: Verdict;
+  title: string;
+  requirement: string;
+  source: string;
+  /** One line: why this verdict. */
+  message: string;
+  expected?: string;
+  actual?: string;
+  evidence?: Evidence;
+  durationMs: number;
+}
+
+export interface Summary {
+  pass: number;
+  fail: number;
+  warn: number;
+  unsupported: number;
+  skip: number;
+  error: number;
+}
+
+/** How a runtime was run: manifest, driver, build. */
+export interface RuntimeInfo {
+  name: string;
+  description: string;
+  driver: string;
+  dir: string;
+  features: string[];
+  buildKey: string;
+  pathFidelity: boolean;
+}
+
+export interface ExpectationDiff {
+  id: string;
+  expected: Verdict;
+  actual: Verdict;
+  reason: string | undefined;
+}
+
+export interface RuntimeRun {
+  runtime: RuntimeInfo;
+  results: ScenarioResult[];
+  summary: Summary;
+  /** Differences from the runtime's expectations file (empty when none was given or all match). */
+  expectationDiffs: ExpectationDiff[];
+  startedAt: string;
+  durationMs: number;
+}

@@ -1,0 +1,171 @@
+import type { ScenarioContext } from '../harness/suite/context.ts';
+import { area, scenario } from '../harness/suite/define.ts';
+import { describeOutcome, processFailed } from '../harness/suite/checks.ts';
+
+/** PROBE.md §3. */
+interface ProbeContext {
+  requestId: string | null;
+  functionArn: string | null;
+  functionName: string | null;
+  functionVersion: string | null;
+  memoryLimitMb: number | string | null;
+  logGroupName: string | null;
+  logStreamName: string | null;
+  remainingMs: number | null;
+  clientContext: unknown;
+  identity: unknown;
+  traceEnv: string | null;
+  tenantId: string | null;
+}
+
+const CLIENT_CONTEXT = {
+  client: { installation_id: 'bootspec-install-1', app_title: 'bootspec', app_version_name: '1.0', app_version_code: '1', app_package_name: 'dev.bootspec' },
+  custom: { bootspecKey: 'bootspec-custom-value' },
+  env: { platform: 'linux' },
+};
+const IDENTITY = { cognitoIdentityId: 'us-east-1:bootspec-identity', cognitoIdentityPoolId: 'us-east-1:bootspec-pool' };
+
+/** True when `v` is a parsed object (not a string) that holds every one of `needles` somewhere. */
+function parsedWith(v: unknown, needles: string[]): boolean {
+  if (!v || typeof v !== 'object') return false;
+  const text = JSON.stringify(v);
+  return needles.every((n) => text.includes(n));
+}
+
+export default area('context', 'The context object', [
+  scenario(
+    {
+      id: 'context.remaining-time',
+      level: 'MUST',
+      title: 'Remaining time comes from Lambda-Runtime-Deadline-Ms',
+      requirement: 'The context exposes the deadline from Lambda-Runtime-Deadline-Ms (epoch ms), so remaining time ≈ deadline − now.',
+      source: 'SPEC.md §1.3, §6, §12.C.16',
+    },
+    async (t: ScenarioContext) => {
+      const env = await t.environment({ timeoutS: 30 });
+      const deadlineMs = Date.now() + 20_000;
+      const r = await t.probe(env, { probe: 'context' }, { deadlineMs });
+      const ctx = t.result<ProbeContext>(r);
+      const remaining = Number(ctx.remainingMs);
+      t.check(ctx.remainingMs !== null && remaining <= 20_000 && remaining >= 17_000, {
+        message: 'the remaining time does not follow the deadline header',
+        expected: `about 20,000 ms (deadline ${deadlineMs}), at least 17,000`,
+        actual: `${JSON.stringify(ctx.remainingMs)} ms`,
+      });
+    },
+  ),
+  scenario(
+    {
+      id: 'context.request-id',
+      level: 'MUST',
+      title: 'The handler sees the request id',
+      requirement: 'The context\'s request id is Lambda-Runtime-Aws-Request-Id.',
+      source: 'SPEC.md §6',
+    },
+    async (t: ScenarioContext) => {
+      const env = await t.environment();
+      const r = await t.probe(env, { probe: 'context' });
+      const ctx = t.result<ProbeContext>(r);
+      t.check(ctx.requestId === r.requestId, { message: 'the handler saw another request id', expected: r.requestId, actual: JSON.stringify(ctx.requestId) });
+    },
+  ),
+  scenario(
+    {
+      id: 'context.function-arn',
+      level: 'MUST',
+      title: 'The invoked function ARN comes from the header',
+      requirement: 'The context\'s invoked function ARN is Lambda-Runtime-Invoked-Function-Arn of that invocation (it may carry a qualifier and change between invokes).',
+      source: 'SPEC.md §1.3, §6',
+    },
+    async (t: ScenarioContext) => {
+      const env = await t.environment();
+      const functionArn = `arn:aws:lambda:eu-west-3:210987654321:function:${env.config.functionName}:bootspec-alias`;
+      const r = await t.probe(env, { probe: 'context' }, { functionArn });
+      const ctx = t.result<ProbeContext>(r);
+      t.check(ctx.functionArn === functionArn, { message: 'the ARN the handler saw is not the header\'s', expected: functionArn, actual: JSON.stringify(ctx.functionArn) });
+    },
+  ),
+  scenario(
+    {
+      id: 'context.client-context',
+      level: 'SHOULD',
+      title: 'Client context is parsed from JSON',
+      requirement: 'Lambda-Runtime-Client-Context is plain JSON (not base64); the runtime parses it into the context.',
+      source: 'SPEC.md §1.3, §6, §12.C.17',
+    },
+    async (t: ScenarioContext) => {
+      const env = await t.environment();
+      const r = await t.probe(env, { probe: 'context' }, { clientContext: JSON.stringify(CLIENT_CONTEXT) });
+      const ctx = t.result<ProbeContext>(r);
+      t.check(parsedWith(ctx.clientContext, ['bootspec-install-1', 'bootspec-custom-value']), {
+        message: ctx.clientContext === null ? 'the context offers no client context' : 'the client context is not the parsed header',
+        expected: JSON.stringify(CLIENT_CONTEXT),
+        actual: JSON.stringify(ctx.clientContext)?.slice(0, 300) ?? 'undefined',
+      });
+    },
+  ),
+  scenario(
+    {
+      id: 'context.identity',
+      level: 'SHOULD',
+      title: 'Cognito identity is parsed from JSON',
+      requirement: 'Lambda-Runtime-Cognito-Identity is JSON {cognitoIdentityId, cognitoIdentityPoolId}; the runtime parses it into the context.',
+      source: 'SPEC.md §1.3, §6, §12.C.17',
+    },
+    async (t: ScenarioContext) => {
+      const env = await t.environment();
+      const r = await t.probe(env, { probe: 'context' }, { cognitoIdentity: JSON.stringify(IDENTITY) });
+      const ctx = t.result<ProbeContext>(r);
+      t.check(parsedWith(ctx.identity, [IDENTITY.cognitoIdentityId, IDENTITY.cognitoIdentityPoolId]), {
+        message: ctx.identity === null ? 'the context offers no identity' : 'the identity is not the parsed header',
+        expected: JSON.stringify(IDENTITY),
+        actual: JSON.stringify(ctx.identity)?.slice(0, 300) ?? 'undefined',
+      });
+    },
+  ),
+  scenario(
+    {
+      id: 'context.env-fields',
+      level: 'SHOULD',
+      title: 'Function name, version, memory and log names come from the environment',
+      requirement: 'The context carries AWS_LAMBDA_FUNCTION_NAME, _VERSION, _MEMORY_SIZE, AWS_LAMBDA_LOG_GROUP_NAME and _STREAM_NAME.',
+      source: 'SPEC.md §5.1, §6',
+    },
+    async (t: ScenarioContext) => {
+      const env = await t.environment({ memoryMb: 256 });
+      const r = await t.probe(env, { probe: 'context' });
+      const ctx = t.result<ProbeContext>(r);
+      const c = env.config;
+      const want: Record<string, unknown> = {
+        functionName: c.functionName,
+        functionVersion: c.functionVersion,
+        memoryLimitMb: 256,
+        logGroupName: c.logGroupName,
+        logStreamName: c.logStreamName,
+      };
+      const wrong = Object.entries(want).filter(([k, v]) => String((ctx as unknown as Record<string, unknown>)[k]) !== String(v));
+      t.check(wrong.length === 0, {
+        message: `wrong or missing context fields: ${wrong.map(([k]) => k).join(', ')}`,
+        expected: JSON.stringify(Object.fromEntries(wrong)),
+        actual: JSON.stringify(Object.fromEntries(wrong.map(([k]) => [k, (ctx as unknown as Record<string, unknown>)[k] ?? null]))),
+      });
+    },
+  ),
+  scenario(
+    {
+      id: 'context.malformed-context',
+      level: 'SHOULD',
+      title: 'Malformed client context fails only that invocation',
+      requirement: 'A client-context header that is not valid JSON is a per-invoke error, not a crash of the runtime.',
+      source: 'SPEC.md §6, §12.C.17',
+    },
+    async (t: ScenarioContext) => {
+      const env = await t.environment();
+      const before = t.result<{ initId: string }>(await t.probe(env, { probe: 'counter' }));
+      const bad = await t.probe(env, { probe: 'context' }, { clientContext: '{"client": not json' });
+      t.check(!processFailed(bad), { message: 'the runtime died on a malformed client context', expected: 'a function error (or a result)', actual: describeOutcome(bad), records: [bad] });
+      const after = t.result<{ initId: string }>(await t.probe(env, { probe: 'counter' }), 'the invocation after it');
+      t.check(after.initId === before.initId, { message: 'a new process served the next invocation', expected: before.initId, actual: after.initId });
+    },
+  ),
+]);

@@ -1,0 +1,173 @@
+import type { ScenarioContext } from '../harness/suite/context.ts';
+import { area, scenario } from '../harness/suite/define.ts';
+import { describeOutcome, routesOf } from '../harness/suite/checks.ts';
+import type { InitAttempt } from '../harness/invoke/types.ts';
+
+/** One cold start with a failing init and no retry, so exactly one runtime process is judged. */
+async function failingInit(t: ScenarioContext, extra: { env?: Record<string, string>; handler?: string } = {}) {
+  const env = await t.environment({
+    extraEnv: extra.env ?? { PROBE_INIT: 'fail' },
+    retryInitOnInvoke: false,
+    ...(extra.handler === undefined ? {} : { handler: extra.handler }),
+  });
+  const r = await t.probe(env, { probe: 'echo', value: 1 });
+  const init = r.inits[0] as InitAttempt;
+  const gen = env.exchanges.filter((e) => e.generation === init.generation);
+  return { env, r, init, gen, initErrors: gen.filter((e) => e.route === 'init-error') };
+}
+
+const describeInit = (a: InitAttempt) =>
+  a.kind === 'exit' ? `the process exited (${a.exit.signal ?? `code ${a.exit.code}`})` : a.kind === 'timeout' ? 'init timed out' : a.kind;
+
+export default area('init', 'Init errors', [
+  scenario(
+    {
+      id: 'init.error.reported',
+      level: 'MUST',
+      title: 'Reports an init failure through /runtime/init/error, once',
+      requirement: 'When the function fails during init, the runtime POSTs /runtime/init/error exactly once before exiting.',
+      source: 'SPEC.md §1.6, §12.A.4; PROBE.md §4 (PROBE_INIT=fail)',
+    },
+    async (t: ScenarioContext) => {
+      const { init, gen, initErrors } = await failingInit(t);
+      t.check(initErrors.length === 1, {
+        message:
+          initErrors.length === 0
+            ? `no POST /runtime/init/error: ${describeInit(init)}`
+            : `${initErrors.length} POSTs to /runtime/init/error`,
+        expected: 'exactly one POST /2018-06-01/runtime/init/error',
+        actual: routesOf(gen) || 'no requests',
+        exchanges: gen,
+      });
+    },
+  ),
+  scenario(
+    {
+      id: 'init.error.body',
+      level: 'MUST',
+      title: 'Init error body is JSON with errorType and errorMessage',
+      requirement: 'The body of /runtime/init/error is an ErrorRequest: a JSON object with string errorType and errorMessage.',
+      source: 'SPEC.md §1.5, §1.6; OAS ErrorRequest',
+    },
+    async (t: ScenarioContext) => {
+      const { init, gen } = await failingInit(t);
+      if (init.kind !== 'init-error') {
+        t.fail({ message: `no init error was posted (${describeInit(init)}), so it carries no errorType`, expected: 'an ErrorRequest', actual: 'nothing', exchanges: gen });
+      }
+      const text = init.report.payload.toString('utf8');
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+      const ok = !!body && typeof body === 'object' && typeof (body as Record<string, unknown>).errorType === 'string' && typeof (body as Record<string, unknown>).errorMessage === 'string';
+      t.check(ok, {
+        message: 'the init error body is not an ErrorRequest',
+        expected: '{"errorType": string, "errorMessage": string, …}',
+        actual: text.slice(0, 300) || '(empty)',
+        exchanges: gen,
+      });
+      const type = (body as { errorType: string }).errorType;
+      t.note(`errorType ${JSON.stringify(type)}, header ${JSON.stringify(init.report.errorTypeHeader ?? null)}`);
+    },
+  ),
+  scenario(
+    {
+      id: 'init.error.no-next',
+      level: 'MUST',
+      title: 'No /next after an init error',
+      requirement: 'After /runtime/init/error the runtime does not call /next (it is answered 403); init errors are not recoverable.',
+      source: 'SPEC.md §1.7, §12.A.4–5',
+    },
+    async (t: ScenarioContext) => {
+      const { init, gen } = await failingInit(t);
+      if (init.kind !== 'init-error') return t.note(`no init error was posted (${describeInit(init)}); nothing to judge`);
+      const after = gen.filter((e) => e.route === 'next' && e.startedAt >= init.report.at);
+      t.check(after.length === 0, {
+        message: `the runtime called /next ${after.length} time(s) after reporting its init error`,
+        expected: 'no request after POST /runtime/init/error; the process exits',
+        actual: routesOf(after),
+        exchanges: gen,
+      });
+    },
+  ),
+  scenario(
+    {
+      id: 'init.error.exits',
+      level: 'MUST',
+      title: 'Exits promptly after an init error',
+      requirement: 'After reporting an init error the runtime exits at once (within 2 s here).',
+      source: 'SPEC.md §1.6 ("call the initialization error API and exit immediately")',
+    },
+    async (t: ScenarioContext) => {
+      const { init, gen } = await failingInit(t);
+      if (init.kind === 'exit') return t.note('the process exited on its own');
+      t.check(init.kind === 'init-error', { message: `init ended unexpectedly: ${describeInit(init)}`, expected: 'an init error, then exit', actual: describeInit(init) });
+      t.check(init.exitedWithinMs !== undefined, {
+        message: 'the runtime was still running 2 s after POST /runtime/init/error and was killed',
+        expected: 'process exit within 2,000 ms of the init error',
+        actual: 'still running',
+        exchanges: gen,
+      });
+      t.note(`exited ${Math.round(init.exitedWithinMs)} ms after the init error`);
+    },
+  ),
+  scenario(
+    {
+      id: 'init.exit.status',
+      level: 'SHOULD',
+      title: 'A process exit during init keeps its exit status',
+      requirement: 'A runtime that exits during init is reported as Runtime.ExitError with the exit status of the process (PROBE_INIT=exit:3 → "exit status 3").',
+      source: 'SPEC.md §3.1, §3.4',
+    },
+    async (t: ScenarioContext) => {
+      const env = await t.environment({ extraEnv: { PROBE_INIT: 'exit:3' }, retryInitOnInvoke: false });
+      const r = await t.probe(env, { probe: 'echo', value: 1 });
+      t.check(r.outcome === 'runtime-exit' && r.exit?.code === 3, {
+        message: 'the exit status of the function did not reach the platform',
+        expected: 'Runtime.ExitError: Runtime exited with error: exit status 3',
+        actual: describeOutcome(r),
+      });
+    },
+  ),
+  scenario(
+    {
+      id: 'init.handler-missing',
+      level: 'MUST',
+      feature: 'handler-lookup',
+      title: 'A missing handler is an init error',
+      requirement: 'A runtime that resolves _HANDLER at init reports a handler that does not exist through /runtime/init/error.',
+      source: 'PROBE.md §4 (handler-lookup); SPEC.md §4.2 (Runtime.HandlerNotFound, Runtime.ImportModuleError)',
+    },
+    async (t: ScenarioContext) => {
+      const { init, r, gen } = await failingInit(t, { env: {}, handler: 'bootspec_no_such_module.handler' });
+      t.check(init.kind === 'init-error', {
+        message: `_HANDLER=bootspec_no_such_module.handler was not reported at init (${describeInit(init)})`,
+        expected: 'POST /runtime/init/error before the first /next',
+        actual: `${routesOf(gen)}; invocation: ${describeOutcome(r)}`,
+        exchanges: gen,
+      });
+    },
+  ),
+  scenario(
+    {
+      id: 'init.static-in-init',
+      level: 'SHOULD',
+      title: "The function's init code runs before the first /next",
+      requirement: "The runtime loads the function (its static/module code) during the Init phase, before its first /next, so init cost is not billed to the first invoke.",
+      source: 'SPEC.md §3.1 (Init: "run function static code")',
+    },
+    async (t: ScenarioContext) => {
+      const env = await t.environment({ extraEnv: { PROBE_INIT: 'sleep:1500' }, timeoutS: 10 });
+      const r = await t.probe(env, { probe: 'echo', value: 1 });
+      const init = r.inits[0];
+      t.check(init?.kind === 'ready', { message: 'init failed', expected: 'a successful init', actual: describeOutcome(r) });
+      t.check(init.durationMs >= 1400, {
+        message: 'the 1.5 s of init code ran after the first /next, inside the first invoke',
+        expected: 'Init Duration ≥ 1,500 ms, invoke duration small',
+        actual: `Init Duration ${Math.round(init.durationMs)} ms, first invoke ${Math.round(r.timings.durationMs)} ms`,
+      });
+    },
+  ),
+]);
