@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { reportError } from './cli/common.ts';
 import { invokeCommand, invokeHelp } from './cli/invoke.ts';
+import { listCommand, listHelp } from './cli/list.ts';
+import { runCommand, runHelp } from './cli/run.ts';
 import { serveCommand, serveHelp } from './cli/serve.ts';
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
+  run: { run: runCommand, help: runHelp },
+  list: { run: listCommand, help: listHelp },
   invoke: { run: invokeCommand, help: invokeHelp },
   serve: { run: serveCommand, help: serveHelp },
 };

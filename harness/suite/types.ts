@@ -94,6 +94,8 @@ export interface RuntimeRun {
   summary: Summary;
   /** Differences from the runtime's expectations file (empty when none was given or all match). */
   expectationDiffs: ExpectationDiff[];
+  /** The expectations file compared against, if any (then only differences fail the run). */
+  expectationsFile: string | undefined;
   startedAt: string;
   durationMs: number;
 }

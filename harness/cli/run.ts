@@ -1,0 +1,181 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { prepareRuntime, type PreparedRuntime } from '../environment/prepare.ts';
+import { isBootspecError } from '../errors.ts';
+import { consoleReport, progressLine } from '../report/console.ts';
+import { resultsDocument } from '../report/json.ts';
+import { junitXml } from '../report/junit.ts';
+import { loadCatalog, selectIds } from '../suite/catalog.ts';
+import type { Area } from '../suite/define.ts';
+import { compareExpectations, type Expectations, loadExpectations, updateExpectations } from '../suite/expectations.ts';
+import { runSuites } from '../suite/runner.ts';
+import { summarize } from '../suite/summary.ts';
+import type { RuntimeRun, ScenarioResult } from '../suite/types.ts';
+import { ProcessDriver } from '../drivers/process.ts';
+import { intFlag, makeDriver, numberFlag, usage } from './common.ts';
+
+export const runHelp = `bootspec run <runtime>... [options]
+
+Runs the conformance scenarios against each runtime (a folder with runtime.json, or with a bare
+bootstrap) and prints a verdict per scenario: pass, fail (MUST broken), warn (SHOULD broken),
+unsupported (feature not claimed), skip, error (the harness failed; never counted against the runtime).
+Exits 0 when nothing failed or errored (and nothing differs from the expectations), 1 otherwise, 2 on bad usage.
+
+  --only ID             run only scenarios whose id is ID or starts with ID. (an area); repeatable, or a,b
+  --json F              write the results as JSON (PROBE.md §6; schemas/results.v1.schema.json)
+  --junit F             write JUnit XML
+  --strict              count warnings as failures
+  --expectations F      compare with this expectations file (default: the manifest's "expectations")
+  --no-expectations     ignore expectations files
+  --update-expectations rewrite the expectations file from this run (a single runtime)
+  --idle S              idle gap of the long-poll scenario in seconds (default 10)
+  --thorough            the thorough profile: a 65 s idle gap
+  --concurrency N       scenarios at once per worker (default 4; 2 workers)
+  --handler H           _HANDLER for a bare bootstrap folder
+  --driver process      how to start runtimes (default process)
+  --no-sandbox          do not use bubblewrap even if it is installed
+  --quiet               no progress lines
+`;
+
+function splitList(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+const looksLikeRuntime = (dir: string) => existsSync(join(dir, 'runtime.json')) || existsSync(join(dir, 'bootstrap'));
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      only: { type: 'string', multiple: true },
+      json: { type: 'string' },
+      junit: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      expectations: { type: 'string' },
+      'no-expectations': { type: 'boolean', default: false },
+      'update-expectations': { type: 'boolean', default: false },
+      idle: { type: 'string' },
+      thorough: { type: 'boolean', default: false },
+      concurrency: { type: 'string' },
+      handler: { type: 'string' },
+      driver: { type: 'string' },
+      'no-sandbox': { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(runHelp);
+    return 0;
+  }
+  if (positionals.length === 0) throw usage('name at least one runtime folder', 'bootspec run runtimes-under-test/node-plain');
+  let dirs = positionals;
+  if (dirs.length > 1) {
+    for (const d of dirs.filter((x) => !looksLikeRuntime(x))) process.stderr.write(`bootspec: skipping ${d}: no runtime.json and no bootstrap\n`);
+    dirs = dirs.filter(looksLikeRuntime);
+  }
+  if (values['update-expectations'] && dirs.length !== 1) throw usage('--update-expectations works on one runtime at a time');
+  if (values.expectations && dirs.length !== 1) throw usage('--expectations names the file of one runtime; with several, each uses its manifest\'s');
+  const idleS = values.thorough ? 65 : (numberFlag('idle', values.idle, 0, 900) ?? 10);
+  const concurrency = intFlag('concurrency', values.concurrency, 1, 32) ?? 4;
+  makeDriver(values.driver, values['no-sandbox'] ?? false);
+  const noSandbox = values['no-sandbox'] ?? false;
+  const driver = new ProcessDriver({ noSandbox });
+  if (driver.warning) process.stderr.write(`bootspec: warning: ${driver.warning}\n`);
+
+  const catalog = await loadCatalog();
+  const selected = selectIds(catalog, splitList(values.only));
+  const knownIds = new Set(catalog.flatMap((a) => a.scenarios.map((s) => s.meta.id)));
+  const runs: RuntimeRun[] = [];
+  for (const dir of dirs) {
+    runs.push(await runOne(dir, { catalog, selected, knownIds, idleS, concurrency, noSandbox, pathFidelity: driver.pathFidelity, values }));
+  }
+
+  const doc = resultsDocument(runs, { strict: values.strict ?? false });
+  if (values.json) write(values.json, `${JSON.stringify(doc, null, 2)}\n`);
+  if (values.junit) write(values.junit, junitXml(runs, values.strict ?? false));
+  process.stdout.write(`${consoleReport(runs)}\n`);
+
+  const failed = runs.some((run) => {
+    if (run.summary.error > 0 || run.expectationDiffs.length > 0) return true;
+    if (run.expectationsFile) return false;
+    return run.summary.fail > 0 || (values.strict && run.summary.warn > 0);
+  });
+  return failed ? 1 : 0;
+}
+
+function write(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+interface RunOneOptions {
+  catalog: Area[];
+  selected: Set<string>;
+  knownIds: Set<string>;
+  idleS: number;
+  concurrency: number;
+  noSandbox: boolean;
+  pathFidelity: boolean;
+  values: { handler?: string | undefined; expectations?: string | undefined; 'no-expectations'?: boolean | undefined; 'update-expectations'?: boolean | undefined; quiet?: boolean | undefined; strict?: boolean | undefined };
+}
+
+async function runOne(dir: string, o: RunOneOptions): Promise<RuntimeRun> {
+  const started = Date.now();
+  const quiet = o.values.quiet ?? false;
+  let prepared: PreparedRuntime | undefined;
+  let results: ScenarioResult[];
+  let name = dir;
+  let info: RuntimeRun['runtime'] = { name: dir, description: '', driver: 'process', dir, features: [], buildKey: '', pathFidelity: o.pathFidelity };
+  try {
+    if (!quiet) process.stderr.write(`bootspec: preparing ${dir}\n`);
+    prepared = await prepareRuntime(dir, {
+      ...(o.values.handler === undefined ? {} : { handler: o.values.handler }),
+      ...(quiet ? {} : { onBuildOutput: (line: string) => process.stderr.write(`  build | ${line}\n`) }),
+    });
+    const m = prepared.manifest;
+    name = m.name;
+    info = { name: m.name, description: m.description, driver: 'process', dir: m.dir, features: m.features, buildKey: prepared.build.key, pathFidelity: o.pathFidelity };
+    if (!quiet) process.stderr.write(`bootspec: running ${o.selected.size} scenario(s) against ${m.name}\n`);
+    results = await runSuites(
+      o.catalog,
+      { manifest: m, files: prepared.files, workDir: prepared.workDir, driver: 'process', noSandbox: o.noSandbox, idleMs: o.idleS * 1000, thorough: o.idleS >= 65 },
+      { selected: o.selected, concurrency: o.concurrency, ...(quiet ? {} : { onResult: (r: ScenarioResult) => process.stderr.write(`${progressLine(name, r)}\n`) }) },
+    );
+  } catch (err) {
+    // A runtime that cannot be prepared (bad manifest, failed build) is a harness error for every scenario.
+    if (!isBootspecError(err)) throw err;
+    const message = err.describe();
+    process.stderr.write(`bootspec: ${name}: ${message}\n`);
+    results = o.catalog.flatMap((a) =>
+      a.scenarios.map((s) => ({
+        id: s.meta.id,
+        area: a.name,
+        level: s.meta.level,
+        title: s.meta.title,
+        requirement: s.meta.requirement,
+        source: s.meta.source,
+        verdict: o.selected.has(s.meta.id) ? ('error' as const) : ('skip' as const),
+        message: o.selected.has(s.meta.id) ? message : 'not selected (--only)',
+        durationMs: 0,
+      })),
+    );
+  } finally {
+    prepared?.dispose();
+  }
+
+  let expectationDiffs: RuntimeRun['expectationDiffs'] = [];
+  const file = o.values['no-expectations'] ? undefined : (o.values.expectations ?? prepared?.manifest.expectations);
+  if (file && o.values['update-expectations']) {
+    const old: Expectations = existsSync(file) ? loadExpectations(file, o.knownIds) : {};
+    const n = updateExpectations(file, results, old);
+    process.stderr.write(`bootspec: wrote ${n} expectation(s) to ${file}; explain each TODO with evidence\n`);
+  } else if (file) {
+    expectationDiffs = compareExpectations(results, loadExpectations(file, o.knownIds));
+  } else if (o.values['update-expectations']) {
+    throw usage(`${name} has no expectations file`, 'add "expectations": "expectations.json" to runtime.json, or pass --expectations F');
+  }
+  return { runtime: info, results, summary: summarize(results), expectationDiffs, expectationsFile: file, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started };
+}

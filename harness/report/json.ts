@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import type { RuntimeRun } from '../suite/types.ts';
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export function toolVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * The machine-readable results of PROBE.md §6. The top-level `runtime`/`results`/`summary` describe
+ * the first runtime (what single-runtime consumers read); `runs` holds every runtime of the call.
+ */
+export function resultsDocument(runs: RuntimeRun[], extra: { strict: boolean }): Record<string, unknown> {
+  const first = runs[0] as RuntimeRun;
+  const run = (r: RuntimeRun) => ({
+    runtime: r.runtime,
+    results: r.results,
+    summary: r.summary,
+    expectationDiffs: r.expectationDiffs,
+    startedAt: r.startedAt,
+    durationMs: r.durationMs,
+  });
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: { name: 'bootspec', version: toolVersion() },
+    generatedAt: new Date().toISOString(),
+    strict: extra.strict,
+    ...run(first),
+    runs: runs.map(run),
+  };
+}

@@ -1,0 +1,130 @@
+// bootspec probe v1 (see PROBE.md) for aws-lambda-ric (Node.js runtime interface client).
+// Handler: probe.handler (buffered). probe.streaming is the same probe as a response-streaming
+// handler (awslambda.streamifyResponse), for streaming scenarios.
+import { createHash, randomUUID } from 'node:crypto';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { setTimeout as sleepMs } from 'node:timers/promises';
+
+// ---- init: runs once, at module load (the RIC imports this module during init) ----
+const initId = randomUUID();
+let count = 0;
+
+class ProbeInitError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'ProbeInitError';
+  }
+}
+
+const initControl = process.env.PROBE_INIT ?? '';
+if (initControl === 'fail') {
+  throw new ProbeInitError('probe init failure');
+} else if (initControl.startsWith('exit:')) {
+  process.exit(Number.parseInt(initControl.slice(5), 10));
+} else if (initControl.startsWith('sleep:')) {
+  await sleepMs(Number.parseInt(initControl.slice(6), 10));
+}
+
+/** An Error whose name (what the RIC reports as errorType) is chosen at run time. */
+function namedError(errorType, message) {
+  const type = String(errorType ?? 'Error');
+  const ErrorClass = { [type]: class extends Error {} }[type];
+  Object.defineProperty(ErrorClass.prototype, 'name', { value: type, configurable: true });
+  return new ErrorClass(String(message ?? ''));
+}
+
+function tmpPath(file) {
+  const name = String(file);
+  if (name === '' || name.includes('/') || name === '.' || name === '..') {
+    throw namedError('ProbeBadRequest', `bad tmp file name: ${JSON.stringify(name)}`);
+  }
+  return `/tmp/${name}`;
+}
+
+async function run(event, context) {
+  const op = event?.probe;
+  switch (op) {
+    case 'echo':
+      return event.value;
+    case 'digest': {
+      const bytes = Buffer.from(String(event.value), 'utf8');
+      return { utf8Bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    }
+    case 'bytes':
+      return 'x'.repeat(Number(event.size));
+    case 'context':
+      return {
+        requestId: context.awsRequestId ?? null,
+        functionArn: context.invokedFunctionArn ?? null,
+        functionName: context.functionName ?? null,
+        functionVersion: context.functionVersion ?? null,
+        // aws-lambda-ric copies AWS_LAMBDA_FUNCTION_MEMORY_SIZE as is: a string
+        memoryLimitMb: context.memoryLimitInMB ?? null,
+        logGroupName: context.logGroupName ?? null,
+        logStreamName: context.logStreamName ?? null,
+        remainingMs: typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : null,
+        clientContext: context.clientContext ?? null,
+        identity: context.identity ?? null,
+        traceEnv: process.env._X_AMZN_TRACE_ID ?? null,
+        tenantId: context.tenantId ?? null,
+      };
+    case 'env': {
+      if (Array.isArray(event.names)) {
+        return Object.fromEntries(event.names.map((n) => [n, process.env[n] ?? null]));
+      }
+      return { ...process.env };
+    }
+    case 'throw':
+      throw namedError(event.errorType, event.message);
+    case 'sleep': {
+      await sleepMs(Number(event.ms));
+      return { sleptMs: event.ms };
+    }
+    case 'counter':
+      count += 1;
+      return { count, pid: process.pid, initId };
+    case 'tmp': {
+      const path = tmpPath(event.file);
+      appendFileSync(path, `${initId} ${process.pid} ${new Date().toISOString()}\n`);
+      const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '').length;
+      return { lines };
+    }
+    case 'log': {
+      // console.* as a Node user writes logs; aws-lambda-ric patches console (text/JSON format,
+      // log level, telemetry fd) and sends console.error to stdout too, see README.md.
+      const out = Array.isArray(event.stdout) ? event.stdout : [];
+      const err = Array.isArray(event.stderr) ? event.stderr : [];
+      for (const line of out) console.log(String(line));
+      for (const line of err) console.error(String(line));
+      return { logged: out.length + err.length };
+    }
+    case 'exit':
+      process.exit(Number(event.code));
+      break;
+    case 'memory': {
+      const mb = Number(event.mb);
+      const chunks = [];
+      for (let i = 0; i < mb; i++) chunks.push(Buffer.allocUnsafe(1024 * 1024).fill(i & 0xff));
+      let touched = 0;
+      for (const c of chunks) touched += c[c.length - 1] >= 0 ? 1 : 0;
+      return { allocatedMb: touched };
+    }
+    default:
+      throw namedError('ProbeUnknownOp', `unknown probe op: ${JSON.stringify(op)}`);
+  }
+}
+
+export const handler = async (event, context) => run(event, context);
+
+const streamify = globalThis.awslambda?.streamifyResponse;
+export const streaming = streamify
+  ? streamify(async (event, responseStream, context) => {
+      const result = await run(event, context);
+      const body = JSON.stringify(result === undefined ? null : result);
+      responseStream.setContentType('application/json');
+      // a few chunks, so a harness can see the body arrive in pieces
+      const step = Math.max(1, Math.ceil(body.length / 4));
+      for (let i = 0; i < body.length; i += step) responseStream.write(body.slice(i, i + step));
+      responseStream.end();
+    })
+  : undefined;

@@ -1,0 +1,139 @@
+"""bootspec probe v1 (see PROBE.md) for awslambdaric (Python runtime interface client).
+
+Handler: probe.handler. awslambdaric imports this module during init (bootstrap._get_handler).
+"""
+
+import hashlib
+import os
+import sys
+import time
+import uuid
+
+# ---- init: runs once, at import ----
+_INIT_ID = str(uuid.uuid4())
+_count = 0
+
+
+class ProbeInitError(Exception):
+    pass
+
+
+_control = os.environ.get("PROBE_INIT", "")
+if _control == "fail":
+    raise ProbeInitError("probe init failure")
+elif _control.startswith("exit:"):
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(int(_control[len("exit:"):]))
+elif _control.startswith("sleep:"):
+    time.sleep(int(_control[len("sleep:"):]) / 1000.0)
+
+
+def _named_error(error_type, message):
+    """An exception whose class name (awslambdaric reports type(e).__name__) is chosen at run time."""
+    return type(str(error_type), (Exception,), {})(str(message))
+
+
+def _tmp_path(name):
+    name = str(name)
+    if name in ("", ".", "..") or "/" in name:
+        raise _named_error("ProbeBadRequest", "bad tmp file name: %r" % name)
+    return "/tmp/" + name
+
+
+def _client_context(context):
+    cc = getattr(context, "client_context", None)
+    if cc is None:
+        return None
+    client = getattr(cc, "client", None)
+    return {
+        # awslambdaric keeps only these keys (ClientContext/Client __slots__ in lambda_context.py)
+        "client": None
+        if client is None
+        else {k: getattr(client, k, None) for k in type(client).__slots__},
+        "custom": getattr(cc, "custom", None),
+        "env": getattr(cc, "env", None),
+    }
+
+
+def _identity(context):
+    ident = getattr(context, "identity", None)
+    if ident is None:
+        return None
+    # awslambdaric always builds a CognitoIdentity object (fields None without the header)
+    return {
+        "cognitoIdentityId": getattr(ident, "cognito_identity_id", None),
+        "cognitoIdentityPoolId": getattr(ident, "cognito_identity_pool_id", None),
+    }
+
+
+def _context(context):
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return {
+        "requestId": getattr(context, "aws_request_id", None),
+        "functionArn": getattr(context, "invoked_function_arn", None),
+        "functionName": getattr(context, "function_name", None),
+        "functionVersion": getattr(context, "function_version", None),
+        # awslambdaric copies AWS_LAMBDA_FUNCTION_MEMORY_SIZE as is: a string
+        "memoryLimitMb": getattr(context, "memory_limit_in_mb", None),
+        "logGroupName": getattr(context, "log_group_name", None),
+        "logStreamName": getattr(context, "log_stream_name", None),
+        "remainingMs": remaining() if callable(remaining) else None,
+        "clientContext": _client_context(context),
+        "identity": _identity(context),
+        "traceEnv": os.environ.get("_X_AMZN_TRACE_ID"),
+        "tenantId": getattr(context, "tenant_id", None),
+    }
+
+
+def handler(event, context):
+    global _count
+    op = event.get("probe") if isinstance(event, dict) else None
+
+    if op == "echo":
+        return event.get("value")
+    if op == "digest":
+        data = str(event.get("value")).encode("utf-8")
+        return {"utf8Bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    if op == "bytes":
+        return "x" * int(event["size"])
+    if op == "context":
+        return _context(context)
+    if op == "env":
+        names = event.get("names")
+        if isinstance(names, list):
+            return {n: os.environ.get(n) for n in names}
+        return dict(os.environ)
+    if op == "throw":
+        raise _named_error(event.get("errorType", "Exception"), event.get("message", ""))
+    if op == "sleep":
+        time.sleep(event["ms"] / 1000.0)
+        return {"sleptMs": event["ms"]}
+    if op == "counter":
+        _count += 1
+        return {"count": _count, "pid": os.getpid(), "initId": _INIT_ID}
+    if op == "tmp":
+        path = _tmp_path(event.get("file"))
+        with open(path, "a", encoding="utf-8") as f:
+            f.write("%s %d %f\n" % (_INIT_ID, os.getpid(), time.time()))
+        with open(path, encoding="utf-8") as f:
+            lines = sum(1 for line in f if line.strip())
+        return {"lines": lines}
+    if op == "log":
+        # print() as a Python user writes lines; awslambdaric leaves print() unformatted
+        # (its log format/level/telemetry fd apply to the logging module only), see README.md
+        out = event.get("stdout") or []
+        err = event.get("stderr") or []
+        for line in out:
+            print(str(line), file=sys.stdout, flush=True)
+        for line in err:
+            print(str(line), file=sys.stderr, flush=True)
+        return {"logged": len(out) + len(err)}
+    if op == "exit":
+        os._exit(int(event["code"]))
+    if op == "memory":
+        mb = int(event["mb"])
+        block = b"\x01" * (mb * 1024 * 1024)  # filled, so every page is touched
+        touched = len(block) // (1024 * 1024)
+        return {"allocatedMb": touched}
+    raise _named_error("ProbeUnknownOp", "unknown probe op: %r" % (op,))
