@@ -118,7 +118,6 @@ export class ScenarioContext {
         message: `${what} did not succeed: ${r.outcome}${r.errorType ? ` (${r.errorType})` : ''}`,
         expected: 'a successful invocation',
         actual: `${r.outcome}: ${excerpt(r.response.payload.toString('utf8'), 300)}`,
-        records: [r],
       });
     }
     try {

@@ -176,7 +176,11 @@ public class Probe implements RequestHandler<Map<String, Object>, Object> {
       m.put("cognitoIdentityPoolId", id.getIdentityPoolId());
       out.put("identity", m);
     }
-    out.put("traceEnv", System.getenv("_X_AMZN_TRACE_ID"));
+    // A JVM cannot change its own environment, so the Java client hands the trace header to user code
+    // as the system property the X-Ray SDK for Java reads (AWSLambda.setEnvVarForXrayTraceId); that is
+    // Java's _X_AMZN_TRACE_ID (PROBE.md: "the probe uses the closest thing").
+    String traceEnv = System.getenv("_X_AMZN_TRACE_ID");
+    out.put("traceEnv", traceEnv != null ? traceEnv : System.getProperty("com.amazonaws.xray.traceHeader"));
     out.put("tenantId", context.getTenantId());
     return out;
   }
