@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareRuntime, type PreparedRuntime } from '../environment/prepare.ts';
-import { isBootspecError } from '../errors.ts';
+import { BootspecError, ErrorCodes, isBootspecError } from '../errors.ts';
 import { consoleReport, progressLine } from '../report/console.ts';
 import { resultsDocument } from '../report/json.ts';
 import { junitXml } from '../report/junit.ts';
@@ -44,6 +44,15 @@ function splitList(values: string[] | undefined): string[] {
 
 const looksLikeRuntime = (dir: string) => existsSync(join(dir, 'runtime.json')) || existsSync(join(dir, 'bootstrap'));
 
+/** A folder whose runtime.json says "conformance": false (read without validating; runOne validates). */
+function benchOnly(dir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'runtime.json'), 'utf8')) as { conformance?: unknown }).conformance === false;
+  } catch {
+    return false;
+  }
+}
+
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -74,7 +83,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   let dirs = positionals;
   if (dirs.length > 1) {
     for (const d of dirs.filter((x) => !looksLikeRuntime(x))) process.stderr.write(`bootspec: skipping ${d}: no runtime.json and no bootstrap\n`);
-    dirs = dirs.filter(looksLikeRuntime);
+    for (const d of dirs.filter(benchOnly)) process.stderr.write(`bootspec: skipping ${d}: "conformance": false (a benchmark-only runtime)\n`);
+    dirs = dirs.filter((d) => looksLikeRuntime(d) && !benchOnly(d));
   }
   if (values['update-expectations'] && dirs.length !== 1) throw usage('--update-expectations works on one runtime at a time');
   if (values.expectations && dirs.length !== 1) throw usage('--expectations names the file of one runtime; with several, each uses its manifest\'s');
@@ -137,6 +147,11 @@ async function runOne(dir: string, o: RunOneOptions): Promise<RuntimeRun> {
     });
     const m = prepared.manifest;
     name = m.name;
+    if (!m.conformance) {
+      throw new BootspecError(ErrorCodes.USAGE, `${m.name} says "conformance": false in runtime.json: its function is not the probe, so scenarios cannot judge it`, {
+        hint: 'use it with bootspec bench or invoke; leave it out of bootspec run',
+      });
+    }
     info = { name: m.name, description: m.description, driver: 'process', dir: m.dir, features: m.features, buildKey: prepared.build.key, pathFidelity: o.pathFidelity };
     if (!quiet) process.stderr.write(`bootspec: running ${o.selected.size} scenario(s) against ${m.name}\n`);
     results = await runSuites(

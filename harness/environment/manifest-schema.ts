@@ -20,6 +20,7 @@ export interface RawManifest {
   env?: Record<string, string>;
   features?: Array<'handler-lookup' | 'streaming' | 'telemetry-log-fd' | 'json-logs' | 'extensions'>;
   expectations?: string;
+  conformance?: boolean;
 }
 
 export const MANIFEST_FIELDS: readonly string[] = Object.keys(schema.properties);

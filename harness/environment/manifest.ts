@@ -40,6 +40,7 @@ export async function loadRuntime(dir: string, opts: LoadRuntimeOptions = {}): P
     features: [...(raw.features ?? [])],
     expectations: raw.expectations === undefined ? undefined : at(raw.expectations),
     bare: false,
+    conformance: raw.conformance ?? true,
   };
 }
 
@@ -95,6 +96,7 @@ async function bareRuntime(abs: string, opts: LoadRuntimeOptions): Promise<Runti
     features: [],
     expectations: undefined,
     bare: true,
+    conformance: true,
   };
 }
 

@@ -21,6 +21,8 @@ export interface RuntimeManifest {
   expectations: string | undefined;
   /** True when the folder had no runtime.json (a bare bootstrap folder). */
   bare: boolean;
+  /** False when the function is not the probe (a benchmark-only runtime): `run` leaves it out. */
+  conformance: boolean;
 }
 
 export type RuntimeFeature = 'handler-lookup' | 'streaming' | 'telemetry-log-fd' | 'json-logs' | 'extensions';

@@ -28,6 +28,7 @@ function manifest(fn: string, layers: string[] = []): RuntimeManifest {
     features: [],
     expectations: undefined,
     bare: false,
+    conformance: true,
   };
 }
 

@@ -27,6 +27,7 @@ const manifest: RuntimeManifest = {
   features: [],
   expectations: undefined,
   bare: false,
+  conformance: true,
 };
 
 const config: FunctionConfig = {
