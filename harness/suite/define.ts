@@ -40,7 +40,8 @@ export function area(name: string, title: string, scenarios: Scenario[]): Area {
     if (!s.meta.id.startsWith(`${name}.`)) throw new Error(`scenario ${s.meta.id} is not in area ${name}`);
   }
   const a = { name, title, scenarios };
-  if (process.env.VITEST) registerArea(a);
+  // Only in the workers of `bootspec run` (runner.ts sets BOOTSPEC_SUITE); VITEST alone may be inherited.
+  if (process.env.BOOTSPEC_SUITE === '1' && process.env.VITEST) registerArea(a);
   return a;
 }
 
