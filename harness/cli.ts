@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { reportError } from './cli/common.ts';
+import { buildCommand, buildHelp } from './cli/build.ts';
 import { invokeCommand, invokeHelp } from './cli/invoke.ts';
 import { listCommand, listHelp } from './cli/list.ts';
 import { runCommand, runHelp } from './cli/run.ts';
@@ -10,6 +11,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; help:
   list: { run: listCommand, help: listHelp },
   invoke: { run: invokeCommand, help: invokeHelp },
   serve: { run: serveCommand, help: serveHelp },
+  build: { run: buildCommand, help: buildHelp },
 };
 
 function version(): string {

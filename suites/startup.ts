@@ -29,6 +29,7 @@ export default area('startup', 'Startup and the Runtime API endpoint', [
       id: 'startup.api-prefix',
       level: 'MUST',
       title: 'Uses the /2018-06-01 prefix on every call',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell-style variable is the documented form
       requirement: 'Every Runtime API call goes to http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/…; other paths are answered 404.',
       source: 'SPEC.md §1.1, §12.A.2',
     },

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The test command (`npm test`, and what .ci/run calls): setup, type-check, lint, build every runtime
+# under test, then vitest: unit tests, end-to-end CLI tests, every runtime against its
+# expectations and every broken runtime against the verdicts it must get.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export TESTCONTAINERS_RYUK_DISABLED=true
+
+passed=0
+failed=0
+step() {
+  local name=$1
+  shift
+  echo "::: $name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    echo "::: $name FAILED" >&2
+    failed=$((failed + 1))
+  fi
+}
+
+step setup bash scripts/setup.sh || true
+[ -d node_modules ] || step install npm ci
+step typecheck npx tsc --noEmit -p tsconfig.json
+step lint npx biome lint harness suites test
+# Build failures show here with their logs, instead of as error verdicts later.
+mapfile -t runtimes < <(ls -d runtimes-under-test/*/ runtimes-under-test/broken/*/ | grep -v '/broken/$' | grep -v '/_base/$')
+step build-runtimes node bin/bootspec.js build "${runtimes[@]}"
+step vitest npx vitest run
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
