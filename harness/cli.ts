@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { reportError } from './cli/common.ts';
+import { benchCommand, benchHelp } from './cli/bench.ts';
 import { buildCommand, buildHelp } from './cli/build.ts';
 import { invokeCommand, invokeHelp } from './cli/invoke.ts';
 import { listCommand, listHelp } from './cli/list.ts';
+import { nightlyCommand, nightlyHelp } from './cli/nightly.ts';
+import { reportCommand, reportHelp } from './cli/report.ts';
 import { runCommand, runHelp } from './cli/run.ts';
 import { serveCommand, serveHelp } from './cli/serve.ts';
 
@@ -11,7 +14,10 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; help:
   list: { run: listCommand, help: listHelp },
   invoke: { run: invokeCommand, help: invokeHelp },
   serve: { run: serveCommand, help: serveHelp },
+  bench: { run: benchCommand, help: benchHelp },
   build: { run: buildCommand, help: buildHelp },
+  report: { run: reportCommand, help: reportHelp },
+  nightly: { run: nightlyCommand, help: nightlyHelp },
 };
 
 function version(): string {

@@ -240,13 +240,16 @@ const HEADER_NAMES = {
   contentType: 'Content-Type',
 } as const;
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** /next answer headers; like RAPID, an optional header is sent only when it has a value (SPEC.md §1.3). */
 export function renderInvokeHeaders(r: InvocationRequest): string[] {
   const h: string[] = [];
   const add = (name: string, value: string | null) => {
     if (value === null || value === '') return;
     // Raw UTF-8 bytes on the wire, as Go's net/http writes them (Node would refuse chars above U+00FF).
-    value = Buffer.from(value, 'utf8').toString('latin1');
+    // ASCII is the same in both; only other values need the re-encoding (it is on every invoke's path).
+    if (!ASCII.test(value)) value = Buffer.from(value, 'utf8').toString('latin1');
     h.push(r.headerCase === 'lower' ? name.toLowerCase() : r.headerCase === 'upper' ? name.toUpperCase() : name, value);
   };
   add(HEADER_NAMES.requestId, r.requestId);

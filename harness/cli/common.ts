@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ProcessDriver } from '../drivers/process.ts';
+import type { ContainerTarget } from '../drivers/container-types.ts';
 import type { Driver } from '../drivers/types.ts';
 import { checkFunctionConfig, defaultFunctionConfig } from '../environment/env.ts';
 import { prepareRuntime, type PreparedRuntime } from '../environment/prepare.ts';
@@ -52,11 +53,52 @@ export function functionConfig(p: PreparedRuntime, flags: { timeout?: string | u
 export function makeDriver(name: string | undefined, noSandbox: boolean): Driver {
   if (name === undefined || name === 'process') return new ProcessDriver({ noSandbox });
   if (name === 'container') {
-    throw new BootspecError(ErrorCodes.DOCKER_UNAVAILABLE, 'the container driver is not available in this version of bootspec', {
-      hint: 'use --driver process (the default)',
-    });
+    throw usage('this command does not run --driver container yet', 'use --driver process here; run, invoke and serve take --driver container');
   }
   throw usage(`--driver must be "process" or "container", got "${name}"`);
+}
+
+/** The driver flags of run, invoke and serve. */
+export interface DriverFlags {
+  driver?: string | undefined;
+  'no-sandbox'?: boolean | undefined;
+  'base-image'?: string | undefined;
+  'ephemeral-storage'?: string | undefined;
+  cpu?: string | undefined;
+  quiet?: boolean | undefined;
+}
+
+export interface OpenedDriver {
+  driver: Driver;
+  /** A prepared container run (image, labels) for suite workers; undefined for the process driver. */
+  container: ContainerTarget | undefined;
+  /** Removes what the driver started (the container driver's containers); call once at the end. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The driver a command asked for. The container driver is prepared here, before any timing starts:
+ * the engine is checked (DOCKER_UNAVAILABLE says how to start one), images built or reused.
+ */
+export async function openDriver(flags: DriverFlags): Promise<OpenedDriver> {
+  const name = flags.driver ?? 'process';
+  if (name !== 'container') {
+    if (flags['base-image'] !== undefined) throw usage('--base-image needs --driver container');
+    if (flags['ephemeral-storage'] !== undefined) throw usage('--ephemeral-storage needs --driver container (only a container has a /tmp of a fixed size)');
+    if (flags.cpu !== undefined) throw usage('--cpu needs --driver container');
+    return { driver: makeDriver(name, flags['no-sandbox'] ?? false), container: undefined, dispose: async () => undefined };
+  }
+  const ephemeralStorageMb = intFlag('ephemeral-storage', flags['ephemeral-storage'], 512, 10240);
+  const cpu = flags.cpu ?? 'share';
+  if (cpu !== 'share' && cpu !== 'quota') throw usage(`--cpu must be share or quota, got "${cpu}"`);
+  const { ContainerDriver } = await import('../drivers/container.ts');
+  const driver = await ContainerDriver.prepare({
+    cpu,
+    ...(flags['base-image'] === undefined ? {} : { baseImage: flags['base-image'] }),
+    ...(ephemeralStorageMb === undefined ? {} : { ephemeralStorageMb }),
+    ...(flags.quiet ? {} : { onProgress: (line: string) => process.stderr.write(`bootspec: ${line}\n`) }),
+  });
+  return { driver, container: driver.target, dispose: () => driver.dispose() };
 }
 
 export async function prepare(dir: string | undefined, handler: string | undefined, quiet = false): Promise<PreparedRuntime> {
@@ -99,6 +141,9 @@ export function diagnose(r: InvocationRecord, initBudgetMs: number): string | un
     return `the runtime reported an init error through /runtime/init/error (${r.errorType})`;
   }
   if (r.outcome === 'timeout') return `the invocation ran past its ${r.request.deadlineMs ? 'deadline' : 'timeout'}; the runtime was killed`;
+  if (r.outcome === 'runtime-exit' && r.errorType === 'Runtime.OutOfMemory') {
+    return `the runtime was killed at the function's memory limit (Max Memory Used ${r.maxMemoryUsedMb ?? '?'} MB); give it more with --memory`;
+  }
   if (r.outcome === 'runtime-exit') return `the runtime exited (${describeExit(r.exit)}) during the invocation`;
   if (r.outcome === 'response-too-large') return 'the response was larger than 6,291,556 bytes (413 from the Runtime API)';
   return undefined;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
+import type { Driver } from '../drivers/types.ts';
 import { ExecutionEnvironment } from '../invoke/execution-environment.ts';
-import { diagnose, envPairs, functionConfig, makeDriver, outputTail, prepare, readEvent } from './common.ts';
+import { diagnose, envPairs, functionConfig, openDriver, outputTail, prepare, readEvent } from './common.ts';
 
 export const invokeHelp = `bootspec invoke <runtime> [options]
 
@@ -14,7 +15,13 @@ Exits 0 on success, 1 when the invocation failed (function error, timeout, crash
   --handler H           _HANDLER (overrides runtime.json; needed for a bare bootstrap folder)
   --env NAME=value      extra environment, e.g. --env PROBE_INIT=fail (repeatable)
   --logs                print the runtime's output and Lambda's START/END/REPORT lines to stderr
-  --driver process      how to start the runtime (default process)
+  --driver D            how to start the runtime: process (default) or container (Docker,
+                        a Lambda-like sandbox: memory limit, read-only code, non-root, /tmp size)
+  --base-image IMAGE    container driver: build the sandbox on IMAGE (already in the local engine,
+                        e.g. public.ecr.aws/lambda/provided:al2023) instead of bootspec's own base
+  --ephemeral-storage MB container driver: /tmp size, 512 to 10240 (default 512)
+  --cpu share|quota     container driver: CPU as a weight proportional to memory (default), or
+                        Lambda's hard cap of memory/1769 vCPU (7 % of a CPU at 128 MB)
   --no-sandbox          do not use bubblewrap even if it is installed
 `;
 
@@ -31,6 +38,9 @@ export async function invokeCommand(argv: string[]): Promise<number> {
       env: { type: 'string', multiple: true },
       logs: { type: 'boolean', default: false },
       driver: { type: 'string' },
+      'base-image': { type: 'string' },
+      'ephemeral-storage': { type: 'string' },
+      cpu: { type: 'string' },
       'no-sandbox': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -41,8 +51,22 @@ export async function invokeCommand(argv: string[]): Promise<number> {
   }
   const event = readEvent(values.event, values['event-file']);
   const extraEnv = envPairs(values.env);
-  const driver = makeDriver(values.driver, values['no-sandbox'] ?? false);
-  const prepared = await prepare(positionals[0], values.handler);
+  const opened = await openDriver(values);
+  try {
+    return await invokeOnce(opened.driver, positionals[0], values, event, extraEnv);
+  } finally {
+    await opened.dispose();
+  }
+}
+
+async function invokeOnce(
+  driver: Driver,
+  dir: string | undefined,
+  values: { handler?: string | undefined; timeout?: string | undefined; memory?: string | undefined; logs?: boolean | undefined },
+  event: Buffer,
+  extraEnv: Record<string, string>,
+): Promise<number> {
+  const prepared = await prepare(dir, values.handler);
   if (driver.warning) process.stderr.write(`bootspec: warning: ${driver.warning}\n`);
   const config = functionConfig(prepared, values);
   const env = await ExecutionEnvironment.create({

@@ -6,14 +6,16 @@ import { BootspecError, ErrorCodes, isBootspecError } from '../errors.ts';
 import { consoleReport, progressLine } from '../report/console.ts';
 import { resultsDocument } from '../report/json.ts';
 import { junitXml } from '../report/junit.ts';
+import { buildHistory } from '../report/history.ts';
+import { resultsInMemory } from '../report/history-documents.ts';
+import { writeReports } from './report.ts';
 import { loadCatalog, selectIds } from '../suite/catalog.ts';
 import type { Area } from '../suite/define.ts';
 import { compareExpectations, type Expectations, loadExpectations, updateExpectations } from '../suite/expectations.ts';
 import { runSuites } from '../suite/runner.ts';
 import { summarize } from '../suite/summary.ts';
 import type { RuntimeRun, ScenarioResult } from '../suite/types.ts';
-import { ProcessDriver } from '../drivers/process.ts';
-import { intFlag, makeDriver, numberFlag, usage } from './common.ts';
+import { intFlag, numberFlag, type OpenedDriver, openDriver, usage } from './common.ts';
 
 export const runHelp = `bootspec run <runtime>... [options]
 
@@ -25,6 +27,8 @@ Exits 0 when nothing failed or errored (and nothing differs from the expectation
   --only ID             run only scenarios whose id is ID or starts with ID. (an area); repeatable, or a,b
   --json F              write the results as JSON (PROBE.md §6; schemas/results.v1.schema.json)
   --junit F             write JUnit XML
+  --html DIR            write the HTML report of this run to DIR/index.html (see bootspec report)
+  --markdown F          write a Markdown summary of this run (CI step summary); - for stdout
   --strict              count warnings as failures
   --expectations F      compare with this expectations file (default: the manifest's "expectations")
   --no-expectations     ignore expectations files
@@ -33,7 +37,13 @@ Exits 0 when nothing failed or errored (and nothing differs from the expectation
   --thorough            the thorough profile: a 65 s idle gap
   --concurrency N       scenarios at once per worker (default 4; 2 workers)
   --handler H           _HANDLER for a bare bootstrap folder
-  --driver process      how to start runtimes (default process)
+  --driver D            how to start runtimes: process (default) or container (Docker: a
+                        Lambda-like sandbox per environment; adds the sandbox.* scenarios)
+  --base-image IMAGE    container driver: build the sandbox on IMAGE (already in the local engine,
+                        e.g. public.ecr.aws/lambda/provided:al2023) instead of bootspec's own base
+  --ephemeral-storage MB container driver: /tmp size, 512 to 10240 (default 512)
+  --cpu share|quota     container driver: CPU as a weight proportional to memory (default), or
+                        Lambda's hard cap of memory/1769 vCPU (7 % of a CPU at 128 MB)
   --no-sandbox          do not use bubblewrap even if it is installed
   --quiet               no progress lines
 `;
@@ -60,6 +70,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     options: {
       only: { type: 'string', multiple: true },
       json: { type: 'string' },
+      html: { type: 'string' },
+      markdown: { type: 'string' },
       junit: { type: 'string' },
       strict: { type: 'boolean', default: false },
       expectations: { type: 'string' },
@@ -70,6 +82,9 @@ export async function runCommand(argv: string[]): Promise<number> {
       concurrency: { type: 'string' },
       handler: { type: 'string' },
       driver: { type: 'string' },
+      'base-image': { type: 'string' },
+      'ephemeral-storage': { type: 'string' },
+      cpu: { type: 'string' },
       'no-sandbox': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -90,23 +105,34 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (values.expectations && dirs.length !== 1) throw usage('--expectations names the file of one runtime; with several, each uses its manifest\'s');
   const idleS = values.thorough ? 65 : (numberFlag('idle', values.idle, 0, 900) ?? 10);
   const concurrency = intFlag('concurrency', values.concurrency, 1, 32) ?? 4;
-  makeDriver(values.driver, values['no-sandbox'] ?? false);
   const noSandbox = values['no-sandbox'] ?? false;
-  const driver = new ProcessDriver({ noSandbox });
-  if (driver.warning) process.stderr.write(`bootspec: warning: ${driver.warning}\n`);
+  // A driver that cannot start (no Docker engine) is an error verdict for every scenario, with the fix.
+  const opened = await openDriver(values).catch((err: unknown) => {
+    if (isBootspecError(err) && err.code !== ErrorCodes.USAGE) return err;
+    throw err;
+  });
+  const driver = opened instanceof BootspecError ? undefined : opened.driver;
+  if (driver?.warning) process.stderr.write(`bootspec: warning: ${driver.warning}\n`);
 
   const catalog = await loadCatalog();
   const selected = selectIds(catalog, splitList(values.only));
   const knownIds = new Set(catalog.flatMap((a) => a.scenarios.map((s) => s.meta.id)));
   const runs: RuntimeRun[] = [];
-  for (const dir of dirs) {
-    runs.push(await runOne(dir, { catalog, selected, knownIds, idleS, concurrency, noSandbox, pathFidelity: driver.pathFidelity, values }));
+  try {
+    for (const dir of dirs) {
+      runs.push(await runOne(dir, { catalog, selected, knownIds, idleS, concurrency, noSandbox, pathFidelity: driver?.pathFidelity ?? true, opened, values }));
+    }
+  } finally {
+    if (!(opened instanceof BootspecError)) await opened.dispose();
   }
 
   const doc = resultsDocument(runs, { strict: values.strict ?? false });
   if (values.json) write(values.json, `${JSON.stringify(doc, null, 2)}\n`);
   if (values.junit) write(values.junit, junitXml(runs, values.strict ?? false));
   process.stdout.write(`${consoleReport(runs)}\n`);
+  if (values.html || values.markdown) {
+    writeReports(buildHistory([resultsInMemory(doc, values.json ?? '(this run)')]), { html: values.html, markdown: values.markdown });
+  }
 
   const failed = runs.some((run) => {
     if (run.summary.error > 0 || run.expectationDiffs.length > 0) return true;
@@ -129,6 +155,8 @@ interface RunOneOptions {
   concurrency: number;
   noSandbox: boolean;
   pathFidelity: boolean;
+  /** The driver (the container driver carries a prepared target), or why it could not start. */
+  opened: OpenedDriver | BootspecError;
   values: { handler?: string | undefined; expectations?: string | undefined; 'no-expectations'?: boolean | undefined; 'update-expectations'?: boolean | undefined; quiet?: boolean | undefined; strict?: boolean | undefined };
 }
 
@@ -138,8 +166,12 @@ async function runOne(dir: string, o: RunOneOptions): Promise<RuntimeRun> {
   let prepared: PreparedRuntime | undefined;
   let results: ScenarioResult[];
   let name = dir;
-  let info: RuntimeRun['runtime'] = { name: dir, description: '', driver: 'process', dir, features: [], buildKey: '', pathFidelity: o.pathFidelity };
+  const container = o.opened instanceof BootspecError ? undefined : o.opened.container;
+  // only the container driver can fail to open (no engine)
+  const driverName = o.opened instanceof BootspecError ? 'container' : o.opened.driver.name;
+  let info: RuntimeRun['runtime'] = { name: dir, description: '', driver: driverName, dir, features: [], buildKey: '', pathFidelity: o.pathFidelity };
   try {
+    if (o.opened instanceof BootspecError) throw o.opened;
     if (!quiet) process.stderr.write(`bootspec: preparing ${dir}\n`);
     prepared = await prepareRuntime(dir, {
       ...(o.values.handler === undefined ? {} : { handler: o.values.handler }),
@@ -152,11 +184,20 @@ async function runOne(dir: string, o: RunOneOptions): Promise<RuntimeRun> {
         hint: 'use it with bootspec bench or invoke; leave it out of bootspec run',
       });
     }
-    info = { name: m.name, description: m.description, driver: 'process', dir: m.dir, features: m.features, buildKey: prepared.build.key, pathFidelity: o.pathFidelity };
+    info = { name: m.name, description: m.description, driver: driverName, dir: m.dir, features: m.features, buildKey: prepared.build.key, pathFidelity: o.pathFidelity };
     if (!quiet) process.stderr.write(`bootspec: running ${o.selected.size} scenario(s) against ${m.name}\n`);
     results = await runSuites(
       o.catalog,
-      { manifest: m, files: prepared.files, workDir: prepared.workDir, driver: 'process', noSandbox: o.noSandbox, idleMs: o.idleS * 1000, thorough: o.idleS >= 65 },
+      {
+        manifest: m,
+        files: prepared.files,
+        workDir: prepared.workDir,
+        driver: driverName,
+        ...(container ? { container } : {}),
+        noSandbox: o.noSandbox,
+        idleMs: o.idleS * 1000,
+        thorough: o.idleS >= 65,
+      },
       { selected: o.selected, concurrency: o.concurrency, ...(quiet ? {} : { onResult: (r: ScenarioResult) => process.stderr.write(`${progressLine(name, r)}\n`) }) },
     );
   } catch (err) {

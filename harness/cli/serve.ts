@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { InvokeEndpoint } from '../invoke/http-endpoint.ts';
 import { EnvironmentPool } from '../invoke/pool.ts';
-import { envPairs, functionConfig, intFlag, makeDriver, prepare } from './common.ts';
+import { envPairs, functionConfig, intFlag, openDriver, prepare } from './common.ts';
 
 export const serveHelp = `bootspec serve <runtime> [options]
 
@@ -15,7 +15,12 @@ POST /2015-03-31/functions/function/invocations and keeps warm execution environ
   --handler H           _HANDLER (overrides runtime.json)
   --env NAME=value      extra environment (repeatable)
   --quiet               do not print the runtime's output and platform lines
-  --driver process      how to start the runtime (default process)
+  --driver D            how to start the runtime: process (default) or container (Docker,
+                        a Lambda-like sandbox per environment)
+  --base-image IMAGE    container driver: build the sandbox on IMAGE (already in the local engine)
+  --ephemeral-storage MB container driver: /tmp size, 512 to 10240 (default 512)
+  --cpu share|quota     container driver: CPU as a weight proportional to memory (default), or
+                        Lambda's hard cap of memory/1769 vCPU
   --no-sandbox          do not use bubblewrap even if it is installed
 `;
 
@@ -32,6 +37,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
       env: { type: 'string', multiple: true },
       quiet: { type: 'boolean', default: false },
       driver: { type: 'string' },
+      'base-image': { type: 'string' },
+      'ephemeral-storage': { type: 'string' },
+      cpu: { type: 'string' },
       'no-sandbox': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -43,7 +51,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const port = intFlag('port', values.port, 0, 65535) ?? 9000;
   const concurrency = intFlag('concurrency', values.concurrency, 1, 64) ?? 1;
   const extraEnv = envPairs(values.env);
-  const driver = makeDriver(values.driver, values['no-sandbox'] ?? false);
+  const opened = await openDriver(values);
+  const driver = opened.driver;
   const prepared = await prepare(positionals[0], values.handler);
   if (driver.warning) process.stderr.write(`bootspec: warning: ${driver.warning}\n`);
   const config = functionConfig(prepared, values);
@@ -72,6 +81,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   process.stderr.write('bootspec: stopping\n');
   await endpoint.close();
   await pool.close();
+  await opened.dispose();
   prepared.dispose();
   return 0;
 }

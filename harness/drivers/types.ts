@@ -6,6 +6,8 @@ export interface ExitInfo {
   code: number | null;
   signal: NodeJS.Signals | null;
   at: number;
+  /** True when the kernel killed the runtime at the function's memory limit (container driver). */
+  oomKilled?: boolean;
 }
 
 /** What a driver needs to start one runtime process. */
@@ -56,4 +58,10 @@ export interface Driver {
   readonly warning: string | undefined;
   paths(spec: Pick<LaunchSpec, 'taskRoot' | 'optDir' | 'tmpDir'>): DriverPaths;
   start(spec: LaunchSpec): Promise<RuntimeProcess>;
+  /** Sets up an environment's sandbox before its first Init (the container driver's container), so set-up is not init time. */
+  prepareEnvironment?(spec: Pick<LaunchSpec, 'taskRoot' | 'optDir' | 'tmpDir' | 'memoryMb'>): Promise<void>;
+  /** Frees what the driver holds for the environment whose /tmp is `tmpDir` (its container); called once it closed. */
+  release?(tmpDir: string): Promise<void>;
+  /** Runs a command to completion in that environment's sandbox, next to the runtime (container driver). */
+  exec?(tmpDir: string, argv: string[], user?: 'function' | 'root'): Promise<{ exitCode: number; stdout: string; stderr: string }>;
 }

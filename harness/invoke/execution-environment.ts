@@ -68,6 +68,8 @@ export class ExecutionEnvironment {
   #current: string | undefined;
   #collect: LogLine[] | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Invocations waiting on the current process's exit (see #race). */
+  readonly #exitWaiters = new Set<(e: ExitInfo) => void>();
   #closed = false;
 
   private constructor(api: RuntimeApi, options: ExecutionEnvironmentOptions) {
@@ -89,7 +91,14 @@ export class ExecutionEnvironment {
 
   static async create(options: ExecutionEnvironmentOptions): Promise<ExecutionEnvironment> {
     const api = await RuntimeApi.start({ record: options.record ?? true });
-    return new ExecutionEnvironment(api, options);
+    const env = new ExecutionEnvironment(api, options);
+    // The sandbox (a container) exists before Init starts, as on Lambda: its set-up is not init time.
+    const sandbox = { taskRoot: options.files.taskRoot, optDir: options.files.optDir, tmpDir: env.tmpDir, memoryMb: options.config.memoryMb };
+    await options.driver.prepareEnvironment?.(sandbox).catch(async (err: unknown) => {
+      await env.close();
+      throw err;
+    });
+    return env;
   }
 
   get config(): FunctionConfig {
@@ -158,12 +167,42 @@ export class ExecutionEnvironment {
       }
       if (!proc.hasExited) await proc.kill();
     }
-    await this.api.close();
-    rmSync(this.tmpDir, { recursive: true, force: true });
+    try {
+      // e.g. the container driver removes the environment's sandbox container
+      await this.#o.driver.release?.(this.tmpDir);
+    } finally {
+      await this.api.close();
+      rmSync(this.tmpDir, { recursive: true, force: true });
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /**
+   * Result, exit or timeout, whichever comes first. Unlike Promise.race with the process's exit
+   * promise, it leaves nothing behind: no reaction per invoke on a promise that lives as long as the
+   * process (a leak over millions of invokes in `serve`), no pending timer per invoke.
+   */
+  #race(result: Promise<RuntimeResult>, proc: RuntimeProcess, timeoutMs: number): Promise<Raced> {
+    return new Promise<Raced>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (r: Raced) => {
+        if (timer === undefined) return;
+        clearTimeout(timer);
+        timer = undefined;
+        this.#exitWaiters.delete(onExit);
+        resolve(r);
+      };
+      const onExit = (e: ExitInfo) => finish({ tag: 'exit', e });
+      timer = setTimeout(() => finish({ tag: 'timeout' }), timeoutMs);
+      timer.unref();
+      this.#exitWaiters.add(onExit);
+      result.then((r) => finish({ tag: 'result', r }));
+      // Exited before we started waiting: its waiters were already called.
+      if (proc.hasExited) void proc.exited.then(onExit);
+    });
   }
 
   #serialised<T>(fn: () => Promise<T>): Promise<T> {
@@ -215,11 +254,7 @@ export class ExecutionEnvironment {
     const proc = this.#proc as RuntimeProcess;
     const resultP = this.api.invoke(request);
     const inflight = this.api.inflight;
-    const raced: Raced = await Promise.race([
-      resultP.then((r): Raced => ({ tag: 'result', r })),
-      proc.exited.then((e): Raced => ({ tag: 'exit', e })),
-      sleep(Math.max(0, deadline - now()), undefined, { ref: false }).then((): Raced => ({ tag: 'timeout' })),
-    ]);
+    const raced = await this.#race(resultP, proc, Math.max(0, deadline - now()));
     const maxMemKb = o.record ? proc.peakRssKb() : 0;
     const deliveries = inflight?.deliveries ?? 0;
     const deliveredAt = inflight?.firstDeliveredAt;
@@ -327,6 +362,7 @@ export class ExecutionEnvironment {
     this.#proc = proc;
     this.#lastProc = proc;
     void proc.exited.then((e) => {
+      if (this.#proc === proc) for (const wake of [...this.#exitWaiters]) wake(e);
       this.#event('exit', e.signal ? `signal ${e.signal}` : `code ${e.code}`, generation);
       if (this.#proc === proc) {
         this.#proc = undefined;
@@ -395,7 +431,7 @@ function json(value: unknown): Buffer {
 function fromRace(raced: Raced, id: string, timeoutMs: number): Verdict {
   if (raced.tag === 'timeout') return timedOut(id, timeoutMs);
   if (raced.tag === 'exit') {
-    const body = platformError(PlatformErrorType.ExitError, id, exitMessage(raced.e.code, raced.e.signal));
+    const body = platformError(exitErrorType(raced.e), id, exitMessage(raced.e.code, raced.e.signal));
     return { outcome: 'runtime-exit', payload: json(body), contentType: 'application/json', errorType: body.errorType, platformError: true };
   }
   const r = raced.r;
@@ -422,7 +458,7 @@ function fromInit(a: InitAttempt, id: string, timeoutMs: number): Verdict {
     return { outcome: 'init-error', payload, contentType, errorType, platformError: true };
   }
   if (a.kind === 'exit') {
-    const body = platformError(PlatformErrorType.ExitError, id, exitMessage(a.exit.code, a.exit.signal));
+    const body = platformError(exitErrorType(a.exit), id, exitMessage(a.exit.code, a.exit.signal));
     return { outcome: 'runtime-exit', payload: json(body), contentType: 'application/json', errorType: body.errorType, platformError: true };
   }
   if (a.kind === 'timeout') return timedOut(id, timeoutMs);
@@ -446,6 +482,14 @@ function bodyErrorType(payload: Buffer): string | undefined {
 
 function initErrorType(a: InitAttempt): string | undefined {
   if (a.kind === 'init-error') return bodyErrorType(a.report.payload) ?? a.report.errorTypeHeader ?? PlatformErrorType.Unknown;
-  if (a.kind === 'exit') return PlatformErrorType.ExitError;
+  if (a.kind === 'exit') return exitErrorType(a.exit);
   return undefined;
+}
+
+/**
+ * A runtime killed at the memory limit is Runtime.OutOfMemory, with the same `signal: killed`
+ * message; REPORT shows Memory Size and Max Memory Used beside it, as Lambda does.
+ */
+function exitErrorType(e: ExitInfo): string {
+  return e.oomKilled ? PlatformErrorType.OutOfMemory : PlatformErrorType.ExitError;
 }

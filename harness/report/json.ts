@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { RuntimeRun } from '../suite/types.ts';
+import { describeHost, manifestAsRun } from './history-host.ts';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 
@@ -20,12 +21,15 @@ export function resultsDocument(runs: RuntimeRun[], extra: { strict: boolean }):
     expectationDiffs: r.expectationDiffs,
     startedAt: r.startedAt,
     durationMs: r.durationMs,
+    // runtime.json as run and the machine, so a published report shows exactly what was tested
+    ...manifestAsRun(r.runtime.dir),
   });
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: { name: 'bootspec', version: toolVersion() },
     generatedAt: new Date().toISOString(),
     strict: extra.strict,
+    host: describeHost(),
     ...run(first),
     runs: runs.map(run),
   };

@@ -1,6 +1,9 @@
 import type { ExchangeRecord } from '../api/types.ts';
+import { ContainerDriver } from '../drivers/container.ts';
+import type { ContainerTarget } from '../drivers/container-types.ts';
 import { ProcessDriver } from '../drivers/process.ts';
 import type { Driver } from '../drivers/types.ts';
+import { BootspecError, ErrorCodes } from '../errors.ts';
 import { defaultFunctionConfig } from '../environment/env.ts';
 import type { AssembledFiles, RuntimeManifest } from '../environment/types.ts';
 import { ExecutionEnvironment } from '../invoke/execution-environment.ts';
@@ -12,7 +15,9 @@ export interface RunTarget {
   manifest: RuntimeManifest;
   files: AssembledFiles;
   workDir: string;
-  driver: 'process';
+  driver: 'process' | 'container';
+  /** The prepared container run (image built, labels chosen) when driver is 'container'. */
+  container?: ContainerTarget;
   noSandbox: boolean;
   /** Idle gap of the long-poll scenario (ms). */
   idleMs: number;
@@ -65,7 +70,7 @@ export class ScenarioContext {
   constructor(target: RunTarget, meta: ScenarioMeta) {
     this.target = target;
     this.meta = meta;
-    this.#driver = new ProcessDriver({ noSandbox: target.noSandbox });
+    this.#driver = driverFor(target);
   }
 
   get manifest(): RuntimeManifest {
@@ -74,6 +79,20 @@ export class ScenarioContext {
 
   get pathFidelity(): boolean {
     return this.#driver.pathFidelity;
+  }
+
+  get driverName(): Driver['name'] {
+    return this.#driver.name;
+  }
+
+  /** Runs a command in an environment's sandbox, next to its runtime (container driver only). */
+  async sandboxExec(env: ExecutionEnvironment, argv: string[], user: 'function' | 'root' = 'function'): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+    if (!this.#driver.exec) {
+      throw new BootspecError(ErrorCodes.USAGE, `the ${this.#driver.name} driver cannot run commands in a sandbox`, {
+        hint: 'declare needsDriver: "container" on the scenario, so other drivers skip it',
+      });
+    }
+    return this.#driver.exec(env.tmpDir, argv, user);
   }
 
   /** A new execution environment of the runtime under test; closed when the scenario ends. */
@@ -170,6 +189,16 @@ export class ScenarioContext {
   #envIndexOf(r: InvocationRecord): number {
     return this.environments.findIndex((e) => e.logs.some((l) => l.requestId === r.requestId));
   }
+}
+
+function driverFor(target: RunTarget): Driver {
+  if (target.driver === 'process') return new ProcessDriver({ noSandbox: target.noSandbox });
+  if (!target.container) {
+    throw new BootspecError(ErrorCodes.USAGE, 'a container run needs its prepared container target', {
+      hint: 'prepare it with ContainerDriver.prepare() (bootspec run --driver container does)',
+    });
+  }
+  return new ContainerDriver(target.container);
 }
 
 export function excerpt(s: string, max: number): string {

@@ -75,6 +75,9 @@ export async function runScenario(areaName: string, s: Scenario, target: RunTarg
   if (meta.feature && !target.manifest.features.includes(meta.feature)) {
     return done('unsupported', `the runtime does not claim the "${meta.feature}" feature in runtime.json`);
   }
+  if (meta.needsDriver && target.driver !== meta.needsDriver) {
+    return done('skip', `needs --driver ${meta.needsDriver}: only a Lambda-like container has a memory limit, a /tmp of fixed size, a read-only root and a non-root user`);
+  }
   const t = new ScenarioContext(target, meta);
   if (meta.needsPathFidelity && !t.pathFidelity) {
     return done('skip', 'needs /var/task, /opt and /tmp at their real paths: bubblewrap is missing (apt-get install -y bubblewrap)');

@@ -18,6 +18,11 @@ export interface ScenarioMeta {
   feature?: RuntimeFeature;
   /** Needs /var/task, /opt and /tmp at their real paths (bubblewrap or a container); otherwise `skip`. */
   needsPathFidelity?: boolean;
+  /**
+   * Only this driver can show the behaviour (a memory limit, a /tmp of fixed size, a read-only root,
+   * a non-root user); with another driver the verdict is `skip`, with the reason.
+   */
+  needsDriver?: 'container';
   /** Longest the scenario may run, in ms (default 60 s). */
   timeoutMs?: number;
 }

@@ -1,0 +1,67 @@
+/**
+ * What a run does, as an ordered list of tasks, so the interleaving is explicit (A B A B … per
+ * round, per payload) and the progress bar knows its length before anything starts.
+ */
+import type { ExecutionEnvironment } from '../invoke/execution-environment.ts';
+import type { CpuPlacement } from './placement.ts';
+import type { LatencyRecorder } from './samples.ts';
+import type { SideRecord } from './side.ts';
+import type { BenchSubject } from './subject.ts';
+import type { BenchSettings } from './types.ts';
+
+export interface Task {
+  label: string;
+  run: () => Promise<void>;
+}
+
+export interface FloorRecord {
+  pingPong: LatencyRecorder;
+  cMock: Map<number, { latency: LatencyRecorder; cycle: LatencyRecorder }>;
+  bootspec: { latency: LatencyRecorder; cycle: LatencyRecorder };
+}
+
+export interface BenchContext {
+  sides: SideRecord[];
+  settings: BenchSettings;
+  placement: CpuPlacement;
+  /** null-c for the floor (without any extra environment). */
+  nullC: BenchSubject | undefined;
+  floor: FloorRecord | undefined;
+  /** Closed at the end of the run whatever happened. */
+  open: Set<{ close(): Promise<void> | void }>;
+}
+
+/** Invokes per block for a payload: large payloads are limited by the bytes budget. */
+export function perBlock(s: BenchSettings, bytes: number): number {
+  const total = bytes === 0 ? s.invokes : Math.min(s.invokes, Math.floor(s.bytesPerPayload / bytes));
+  return Math.max(5, Math.ceil(total / s.rounds));
+}
+
+/** Discarded invokes before the first round of a payload. */
+export function warmupFor(s: BenchSettings, bytes: number): number {
+  if (bytes === 0) return s.warmup;
+  return Math.max(3, Math.min(s.warmup, Math.floor(s.bytesPerPayload / 10 / bytes)));
+}
+
+/** Discarded invokes at the start of every block (a payload switch disturbs buffers and caches). */
+export function blockWarmup(s: BenchSettings, bytes: number): number {
+  return Math.max(2, Math.floor(perBlock(s, bytes) / 50));
+}
+
+/** Starts an environment and keeps it for closing at the end of the run. */
+export async function started(ctx: BenchContext, subject: BenchSubject): Promise<ExecutionEnvironment> {
+  const env = await subject.start();
+  ctx.open.add(env);
+  return env;
+}
+
+export async function closeAll(ctx: BenchContext, items: Iterable<{ close(): Promise<void> | void }>): Promise<void> {
+  for (const item of [...items]) {
+    ctx.open.delete(item);
+    await item.close();
+  }
+}
+
+export function loopMs(s: BenchSettings): number {
+  return s.maxLoopSeconds * 1000;
+}

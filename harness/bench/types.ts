@@ -1,0 +1,182 @@
+/** Public shapes of `bootspec bench`: its options and the result it writes (schemas/bench.v1.schema.json). */
+import type { BinnedJson } from './binned.ts';
+import type { Verdict } from './stats.ts';
+
+export const BENCH_SCHEMA_ID = 'https://bootspec.dev/schemas/bench.v1.schema.json';
+export const BENCH_SCHEMA_VERSION = 1;
+
+/** Percentiles of one latency distribution, in µs, from merged HDR histograms. */
+export interface LatencySummary {
+  p50Us: number;
+  p90Us: number;
+  p99Us: number;
+  p999Us: number;
+  maxUs: number;
+  samples: number;
+  /** Blocks (rounds) the samples came from. */
+  blocks: number;
+  /** 95 % block-bootstrap interval of p50. */
+  p50CiUs: [number, number];
+}
+
+/** One timed block of a throughput loop. */
+export interface RateBlock {
+  invokes: number;
+  seconds: number;
+}
+
+export interface RateFigure {
+  perSec: number;
+  perSecCi: [number, number];
+  invokes: number;
+}
+
+export interface PayloadLatency {
+  /** Nominal size: 0 B, 1 KB, 64 KB, 1 MB, 6 MB. */
+  payload: string;
+  payloadBytes: number;
+  /** Bytes actually sent as the event (probe runtimes need at least a minimal JSON echo event). */
+  eventBytes: number;
+  /** Mock side: event handed to /next -> result posted. */
+  mock: LatencySummary;
+  /** Per-invoke cycle at the mock: one result posted -> the next (the whole cost of an invoke). */
+  cycle: LatencySummary;
+  /** End to end through the invoke endpoint of `bootspec serve` (HTTP client to response). */
+  endpoint: LatencySummary | null;
+}
+
+export interface RuntimeFigures {
+  runtime: { name: string; folder: string; description: string };
+  /** Headline: 0 B payload, mock side. */
+  latency: LatencySummary & { payload: string; view: 'mock'; byPayload: PayloadLatency[] };
+  throughput: {
+    sequentialPerSec: number;
+    sequentialPerSecCi: [number, number];
+    sequentialInvokes: number;
+    concurrent: Array<{ environments: number } & RateFigure>;
+    /** `bootspec serve`'s endpoint driven by autocannon (one environment, one connection). */
+    endpoint: (RateFigure & { tool: 'autocannon'; connections: number; errors: number; non2xx: number }) | null;
+  };
+  coldStart: { p50Ms: number; p90Ms: number; samples: number; firstResultP50Ms: number; firstResultP90Ms: number } | null;
+  memory: { peakRssMb: number; growthMb: number; rssBeforeMb: number; rssAfterMb: number; invokes: number } | null;
+  /** Per-block data that a later `--baseline` comparison resamples. */
+  raw: RawBlocks;
+}
+
+export interface RawBlocks {
+  latency: Record<string, { mock: BinnedJson[]; cycle: BinnedJson[]; endpoint: BinnedJson[] }>;
+  sequential: RateBlock[];
+  concurrent: Record<string, RateBlock[]>;
+  endpointThroughput: RateBlock[];
+  coldStartMs: number[];
+  firstResultMs: number[];
+}
+
+export type PlacementMode = 'split' | 'shared' | 'none';
+
+export interface Placement {
+  pinned: boolean;
+  mode: PlacementMode;
+  /** CPU of bootspec's process (the mock, the invoke endpoint, the C mock). */
+  mockCpu: number | null;
+  /** CPU of the runtime processes (and of the load generator). */
+  runtimeCpu: number | null;
+  note: string;
+}
+
+export interface HostInfo {
+  cpuModel: string;
+  cores: number;
+  kernel: string;
+  node: string;
+  loadAverage: [number, number, number];
+  placement: Placement;
+  sandbox: boolean;
+  driver: string;
+}
+
+export interface FloorFigures {
+  /** Bare loopback TCP round trip (1 byte each way), p50. */
+  pingPongUs: number;
+  /** null-c against the minimal C mock, 0 B, per-invoke cycle p50. */
+  cMockUs: number;
+  /** null-c against bootspec's mock, 0 B, per-invoke cycle p50 (interleaved with the C mock). */
+  bootspecMockUs: number;
+  pingPong: LatencySummary;
+  cMock: Array<{ payload: string; payloadBytes: number; latency: LatencySummary; cycle: LatencySummary }>;
+  bootspecMock: { latency: LatencySummary; cycle: LatencySummary };
+  /** 95 % paired block-bootstrap interval of the mock overhead (bootspecMockUs − cMockUs). */
+  overheadCiUs: [number, number] | null;
+}
+
+export interface ComparedFigure {
+  figure: string;
+  unit: string;
+  better: 'lower' | 'higher';
+  reference: number;
+  candidate: number;
+  ratio: number;
+  ciLow: number;
+  ciHigh: number;
+  verdict: Verdict;
+}
+
+export interface Comparison {
+  kind: 'vs' | 'baseline';
+  reference: string;
+  candidate: string;
+  threshold: number;
+  resamples: number;
+  seed: number;
+  paired: boolean;
+  figures: ComparedFigure[];
+  regressed: number;
+  improved: number;
+  verdict: Verdict;
+}
+
+export interface BenchResult {
+  $schema: typeof BENCH_SCHEMA_ID;
+  schemaVersion: typeof BENCH_SCHEMA_VERSION;
+  bootspec: string;
+  startedAt: string;
+  durationS: number;
+  host: HostInfo;
+  settings: BenchSettings;
+  floor: FloorFigures | null;
+  /** floor.bootspecMockUs - floor.cMockUs: what bootspec's mock costs per invoke above a minimal one. */
+  mockOverheadUs: number | null;
+  runtime: RuntimeFigures['runtime'];
+  latency: RuntimeFigures['latency'];
+  throughput: RuntimeFigures['throughput'];
+  coldStart: RuntimeFigures['coldStart'];
+  memory: RuntimeFigures['memory'];
+  raw: RawBlocks;
+  vs: RuntimeFigures | null;
+  comparison: Comparison | null;
+}
+
+export type Phase = 'floor' | 'latency' | 'throughput' | 'endpoint' | 'cold-start' | 'memory';
+export const ALL_PHASES: readonly Phase[] = ['floor', 'latency', 'throughput', 'endpoint', 'cold-start', 'memory'];
+
+export interface BenchSettings {
+  phases: Phase[];
+  /** Measured invokes per side and payload for small payloads, spread over the rounds. */
+  invokes: number;
+  /** Discarded invokes before the first round of each payload. */
+  warmup: number;
+  rounds: number;
+  payloads: number[];
+  /** Bytes an invoke loop may move per side and payload; large payloads get fewer invokes. */
+  bytesPerPayload: number;
+  environments: number[];
+  /** Seconds each concurrent / autocannon block runs. */
+  blockSeconds: number;
+  coldStarts: number;
+  memoryInvokes: number;
+  threshold: number;
+  resamples: number;
+  seed: number;
+  /** Upper bound of any one timed loop, in seconds. */
+  maxLoopSeconds: number;
+}

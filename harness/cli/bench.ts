@@ -1,0 +1,189 @@
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { compare } from '../bench/compare.ts';
+import { ProgressBar, renderResult } from '../bench/console.ts';
+import { DEFAULT_PAYLOADS, parsePayload } from '../bench/events.ts';
+import { CpuPlacement, planPlacement } from '../bench/placement.ts';
+import { readBaseline, schemaProblems, writeResult } from '../bench/result-file.ts';
+import { runBench, type Progress } from '../bench/runner.ts';
+import { BenchSubject } from '../bench/subject.ts';
+import { ALL_PHASES, type BenchSettings, type Phase, type PlacementMode } from '../bench/types.ts';
+import { envPairs, functionConfig, intFlag, makeDriver, numberFlag, prepare, usage } from './common.ts';
+
+export const benchHelp = `bootspec bench <runtime> [options]
+
+Measures a runtime's warm invoke loop (latency, throughput), cold start and memory against bootspec's
+mock, with the same-run floor (loopback ping-pong, null-c vs a minimal C mock) beside every figure.
+Exchanges are not recorded. Exits 1 when a comparison finds a regression.
+
+  --json F              write the result (schemas/bench.v1.schema.json) to F
+  --baseline F          compare with a saved result; exit 1 on a regression
+  --vs RUNTIME          also run RUNTIME, interleaved (A B A B …), and compare it with <runtime>
+  --threshold PCT       smallest change that is a verdict, in % (default 5)
+  --phases LIST         of floor,latency,throughput,endpoint,cold-start,memory (default all)
+  --payloads LIST       event sizes (default 0,1k,64k,1m,6m)
+  --invokes N           measured invokes per payload and runtime (default 10000; large payloads fewer)
+  --warmup N            discarded invokes before measuring (default 1000)
+  --rounds N            blocks each figure is measured in; the bootstrap resamples them (default 10)
+  --environments LIST   concurrent environments (default 1,2,4)
+  --block-seconds S     length of a throughput block (default 0.5; autocannon blocks twice that, ≥ 1 s)
+  --cold-starts N       fresh environments for the cold start (default 20)
+  --memory-invokes N    invokes across which RSS growth is measured (default 10000)
+  --pin MODE            split (mock and runtime on different CPUs, default), shared (one CPU), none
+  --env NAME=value      extra environment of <runtime> (repeatable)
+  --vs-env NAME=value   extra environment of the --vs runtime (repeatable)
+  --resamples N         bootstrap resamples (default 2000)
+  --seed N              bootstrap seed (default 1)
+  --max-loop-seconds S  upper bound of any one timed loop (default 60)
+  --timeout S, --memory MB, --handler H   function configuration, as for invoke
+  --quiet               no progress bar
+  --driver process      how to start the runtime (default process)
+  --no-sandbox          do not use bubblewrap even if it is installed
+`;
+
+const NULL_C = fileURLToPath(new URL('../../runtimes-under-test/null-c', import.meta.url));
+
+function listFlag<T>(name: string, value: string | undefined, parse: (s: string) => T | undefined): T[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const out = items.map((s) => {
+    const v = parse(s);
+    if (v === undefined) throw usage(`--${name}: cannot read "${s}"`, `see bootspec bench --help`);
+    return v;
+  });
+  if (out.length === 0) throw usage(`--${name} is empty`);
+  return out;
+}
+
+function settingsFrom(v: Record<string, string | boolean | string[] | undefined>): BenchSettings {
+  const str = (k: string) => v[k] as string | undefined;
+  const phases = listFlag('phases', str('phases'), (s) => (ALL_PHASES.includes(s as Phase) ? (s as Phase) : undefined)) ?? [...ALL_PHASES];
+  const payloads = listFlag('payloads', str('payloads'), (s) => {
+    const b = parsePayload(s);
+    return b !== undefined && b <= 6 * 1024 * 1024 ? b : undefined;
+  }) ?? [...DEFAULT_PAYLOADS];
+  const environments = listFlag('environments', str('environments'), (s) => {
+    const n = Number(s);
+    return Number.isInteger(n) && n >= 1 && n <= 16 ? n : undefined;
+  }) ?? [1, 2, 4];
+  return {
+    phases: ALL_PHASES.filter((p) => phases.includes(p)),
+    invokes: intFlag('invokes', str('invokes'), 10, 10_000_000) ?? 10_000,
+    warmup: intFlag('warmup', str('warmup'), 0, 1_000_000) ?? 1000,
+    rounds: intFlag('rounds', str('rounds'), 2, 1000) ?? 10,
+    payloads: [...new Set(payloads)].sort((a, b) => a - b),
+    bytesPerPayload: 512 * 1024 * 1024,
+    environments: [...new Set(environments)].sort((a, b) => a - b),
+    blockSeconds: numberFlag('block-seconds', str('block-seconds'), 0.1, 60) ?? 0.5,
+    coldStarts: intFlag('cold-starts', str('cold-starts'), 2, 10_000) ?? 20,
+    memoryInvokes: intFlag('memory-invokes', str('memory-invokes'), 100, 10_000_000) ?? 10_000,
+    threshold: (numberFlag('threshold', str('threshold'), 0.1, 100) ?? 5) / 100,
+    resamples: intFlag('resamples', str('resamples'), 100, 100_000) ?? 2000,
+    seed: intFlag('seed', str('seed'), 0, 2 ** 31 - 1) ?? 1,
+    maxLoopSeconds: numberFlag('max-loop-seconds', str('max-loop-seconds'), 1, 3600) ?? 60,
+  };
+}
+
+const quietProgress: Progress = { start: () => {}, step: () => {}, done: () => {} };
+
+export async function benchCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'string' },
+      baseline: { type: 'string' },
+      vs: { type: 'string' },
+      threshold: { type: 'string' },
+      phases: { type: 'string' },
+      payloads: { type: 'string' },
+      invokes: { type: 'string' },
+      warmup: { type: 'string' },
+      rounds: { type: 'string' },
+      environments: { type: 'string' },
+      'block-seconds': { type: 'string' },
+      'cold-starts': { type: 'string' },
+      'memory-invokes': { type: 'string' },
+      pin: { type: 'string' },
+      env: { type: 'string', multiple: true },
+      'vs-env': { type: 'string', multiple: true },
+      resamples: { type: 'string' },
+      seed: { type: 'string' },
+      'max-loop-seconds': { type: 'string' },
+      timeout: { type: 'string' },
+      memory: { type: 'string' },
+      handler: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      driver: { type: 'string' },
+      'no-sandbox': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(benchHelp);
+    return 0;
+  }
+  if (positionals.length !== 1) throw usage('name one runtime folder', 'bootspec bench runtimes-under-test/null-c');
+  if (values.vs !== undefined && values.baseline !== undefined) throw usage('give --vs or --baseline, not both', 'compare two runtimes with --vs, or one runtime with a saved run with --baseline');
+  const pin = (values.pin ?? 'split') as PlacementMode;
+  if (!['split', 'shared', 'none'].includes(pin)) throw usage(`--pin must be split, shared or none, got "${values.pin}"`);
+  const settings = settingsFrom(values);
+  const baseline = values.baseline === undefined ? undefined : readBaseline(values.baseline);
+
+  const driver = makeDriver(values.driver, values['no-sandbox'] ?? false);
+  if (driver.warning) process.stderr.write(`bootspec: warning: ${driver.warning}\n`);
+  const placement = new CpuPlacement(planPlacement(pin));
+  const disposers: Array<() => void> = [() => placement.close()];
+  try {
+    const subject = async (dir: string, env: string[] | undefined, label: string) => {
+      const prepared = await prepare(dir, values.handler, values.quiet);
+      disposers.push(() => prepared.dispose());
+      const config = functionConfig(prepared, values);
+      return new BenchSubject({ label, prepared, config, driver, placement, extraEnv: envPairs(env) });
+    };
+    const a = await subject(positionals[0] as string, values.env, 'A');
+    const b = values.vs === undefined ? undefined : await subject(values.vs, values['vs-env'], 'B');
+    relabel(a, b);
+    const nullC = settings.phases.includes('floor') ? await subject(NULL_C, [], 'null-c (floor)') : undefined;
+    const result = await runBench({
+      subjects: b ? [a, b] : [a],
+      nullC,
+      settings,
+      placement,
+      progress: values.quiet ? quietProgress : new ProgressBar(),
+      sandbox: driver.pathFidelity,
+      driver: driver.name,
+    });
+    if (baseline) {
+      result.comparison = compare(baseline.raw, result.raw, {
+        kind: 'baseline',
+        reference: `${baseline.runtime.name} (${values.baseline}, ${baseline.startedAt})`,
+        candidate: `${result.runtime.name} (this run)`,
+        threshold: settings.threshold,
+        resamples: settings.resamples,
+        seed: settings.seed,
+        paired: false,
+      });
+      if (baseline.runtime.name !== result.runtime.name) {
+        process.stderr.write(`bootspec: warning: the baseline measured ${baseline.runtime.name}, this run ${result.runtime.name}\n`);
+      }
+    }
+    process.stdout.write(renderResult(result));
+    if (values.json !== undefined) {
+      // A result a later --baseline could not read is a bootspec bug: say so, but keep the data.
+      const problems = schemaProblems(result);
+      if (problems.length > 0) process.stderr.write(`bootspec: internal: the result does not match schemas/bench.v1.schema.json:\n  ${problems.join('\n  ')}\n`);
+      writeResult(values.json, result);
+    }
+    return result.comparison?.verdict === 'regressed' ? 1 : 0;
+  } finally {
+    for (const d of disposers.reverse()) d();
+  }
+}
+
+/** Names shown in tables: the runtime's name, with A/B added when both sides are the same runtime. */
+function relabel(a: BenchSubject, b: BenchSubject | undefined): void {
+  const same = b !== undefined && a.name === b.name;
+  a.label = same ? `${a.name} (A)` : a.name;
+  if (b) b.label = same ? `${b.name} (B)` : b.name;
+}
