@@ -43,6 +43,8 @@ export default area('context', 'The context object', [
     },
     async (t: ScenarioContext) => {
       const env = await t.environment({ timeoutS: 30 });
+      // Init first: the deadline is set when the invocation starts, and a slow init must not eat it.
+      await env.init();
       const deadlineMs = Date.now() + 20_000;
       const r = await t.probe(env, { probe: 'context' }, { deadlineMs });
       const ctx = t.result<ProbeContext>(r);

@@ -243,29 +243,39 @@ export class ExecutionEnvironment {
     this.#platform(startLine(request.requestId, o.config.functionVersion));
     const base = { request, queuedAt, startedAt, timeoutMs, seqStart, lines, inits, coldStart, initDurationMs };
 
-    const suppressedInit = !this.#ready;
-    if (suppressedInit) {
-      const last = inits.at(-1);
-      const a = coldStart && !o.retryInitOnInvoke && last ? last : await this.#initAttempt(Math.max(0, deadline - now()));
-      if (a !== last) inits.push(a);
-      if (a.kind !== 'ready') return this.#finish(base, true, { failedInit: a });
+    let suppressedInit = false;
+    for (let attempt = 0; ; attempt++) {
+      if (!this.#ready) {
+        suppressedInit = true;
+        const last = inits.at(-1);
+        const a = attempt === 0 && coldStart && !o.retryInitOnInvoke && last ? last : await this.#initAttempt(Math.max(0, deadline - now()));
+        if (a !== last) inits.push(a);
+        if (a.kind !== 'ready') return this.#finish(base, true, { failedInit: a });
+      }
+      const proc = this.#proc as RuntimeProcess;
+      const resultP = this.api.invoke(request);
+      const inflight = this.api.inflight;
+      const raced = await this.#race(resultP, proc, Math.max(0, deadline - now()));
+      const maxMemKb = o.record ? proc.peakRssKb() : 0;
+      const deliveries = inflight?.deliveries ?? 0;
+      const deliveredAt = inflight?.firstDeliveredAt;
+      if (raced.tag === 'exit' && deliveries === 0 && attempt === 0) {
+        // The process died before the event reached it, i.e. between invocations as far as the
+        // platform can tell (an exit right after posting a result races our invoke). Lambda resets
+        // on that exit, so this event gets a fresh process: a suppressed init, once.
+        this.api.abandon();
+        this.#ready = false;
+        continue;
+      }
+      if (raced.tag === 'timeout') {
+        this.#event('kill', 'invoke timeout');
+        this.api.abandon();
+        await proc.kill();
+      } else if (raced.tag === 'exit') {
+        this.api.abandon();
+      }
+      return this.#finish(base, suppressedInit, { raced, maxMemKb, deliveries, deliveredAt });
     }
-
-    const proc = this.#proc as RuntimeProcess;
-    const resultP = this.api.invoke(request);
-    const inflight = this.api.inflight;
-    const raced = await this.#race(resultP, proc, Math.max(0, deadline - now()));
-    const maxMemKb = o.record ? proc.peakRssKb() : 0;
-    const deliveries = inflight?.deliveries ?? 0;
-    const deliveredAt = inflight?.firstDeliveredAt;
-    if (raced.tag === 'timeout') {
-      this.#event('kill', 'invoke timeout');
-      this.api.abandon();
-      await proc.kill();
-    } else if (raced.tag === 'exit') {
-      this.api.abandon();
-    }
-    return this.#finish(base, suppressedInit, { raced, maxMemKb, deliveries, deliveredAt });
   }
 
   #finish(

@@ -1,0 +1,133 @@
+'use strict';
+// The bootspec probe function (shared/PROBE.md §2-§4) for the node-plain runtime.
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const MiB = 1024 * 1024;
+
+/** An Error whose class name and `name` are `type`, so the runtime reports it as the errorType. */
+function probeError(type, message) {
+  const ErrorClass = { [type]: class extends Error {} }[type];
+  Object.defineProperty(ErrorClass.prototype, 'name', { value: type, writable: true, configurable: true });
+  return new ErrorClass(message);
+}
+
+function sleepSync(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+// Init controls (PROBE.md §4), read while the module loads.
+const initControl = process.env.PROBE_INIT;
+if (initControl === 'fail') throw probeError('ProbeInitError', 'probe init failure');
+if (initControl !== undefined && initControl.startsWith('exit:')) process.exit(Number.parseInt(initControl.slice(5), 10));
+if (initControl !== undefined && initControl.startsWith('sleep:')) sleepSync(Number(initControl.slice(6)));
+
+const initId = crypto.randomUUID();
+let count = 0;
+
+function badRequest(message) {
+  return probeError('ProbeBadRequest', message);
+}
+
+function nonNegativeInteger(value, field) {
+  if (!Number.isInteger(value) || value < 0) throw badRequest(`${field} must be a non-negative integer`);
+  return value;
+}
+
+function tmpFile(name) {
+  if (typeof name !== 'string' || name === '' || name === '.' || name === '..' || name.includes('/')) {
+    throw badRequest('file must be a plain file name');
+  }
+  return path.join('/tmp', name);
+}
+
+function contextAnswer(context) {
+  const remaining = context.getRemainingTimeInMillis();
+  const memory = Number(context.memoryLimitInMB);
+  return {
+    requestId: context.awsRequestId ?? null,
+    functionArn: context.invokedFunctionArn ?? null,
+    functionName: context.functionName ?? null,
+    functionVersion: context.functionVersion ?? null,
+    memoryLimitMb: context.memoryLimitInMB == null || !Number.isFinite(memory) ? null : memory,
+    logGroupName: context.logGroupName ?? null,
+    logStreamName: context.logStreamName ?? null,
+    remainingMs: typeof remaining === 'number' && Number.isFinite(remaining) ? remaining : null,
+    clientContext: context.clientContext ?? null,
+    identity: context.identity ?? null,
+    traceEnv: process.env._X_AMZN_TRACE_ID ?? null,
+    tenantId: context.tenantId ?? null,
+  };
+}
+
+function envAnswer(names) {
+  if (names === undefined || names === null) return { ...process.env };
+  if (!Array.isArray(names) || !names.every((name) => typeof name === 'string')) {
+    throw badRequest('names must be an array of strings');
+  }
+  const answer = {};
+  for (const name of names) answer[name] = process.env[name] ?? null;
+  return answer;
+}
+
+function writeLines(stream, lines) {
+  if (lines === undefined || lines === null) return 0;
+  if (!Array.isArray(lines)) throw badRequest('stdout and stderr must be arrays of strings');
+  for (const line of lines) stream.write(`${line}\n`);
+  return lines.length;
+}
+
+exports.handler = async (event, context) => {
+  const op = event !== null && typeof event === 'object' && !Array.isArray(event) ? event.probe : undefined;
+  switch (op) {
+    case 'echo':
+      return event.value;
+    case 'digest': {
+      if (typeof event.value !== 'string') throw badRequest('value must be a string');
+      const bytes = Buffer.from(event.value, 'utf8');
+      return { utf8Bytes: bytes.length, sha256: crypto.createHash('sha256').update(bytes).digest('hex') };
+    }
+    case 'bytes':
+      return 'x'.repeat(nonNegativeInteger(event.size, 'size'));
+    case 'context':
+      return contextAnswer(context);
+    case 'env':
+      return envAnswer(event.names);
+    case 'throw':
+      throw probeError(String(event.errorType ?? 'ProbeError'), String(event.message ?? ''));
+    case 'sleep': {
+      const ms = event.ms;
+      if (typeof ms !== 'number' || !(ms >= 0)) throw badRequest('ms must be a non-negative number');
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return { sleptMs: ms };
+    }
+    case 'counter':
+      count += 1;
+      return { count, pid: process.pid, initId };
+    case 'tmp': {
+      const file = tmpFile(event.file);
+      fs.appendFileSync(file, `${process.pid} ${context.awsRequestId}\n`);
+      const text = fs.readFileSync(file, 'utf8');
+      return { lines: text.split('\n').length - 1 };
+    }
+    case 'log': {
+      const logged = writeLines(process.stdout, event.stdout) + writeLines(process.stderr, event.stderr);
+      return { logged };
+    }
+    case 'exit':
+      process.exit(event.code === undefined ? 0 : nonNegativeInteger(event.code, 'code'));
+      break;
+    case 'memory': {
+      const mb = event.mb;
+      if (typeof mb !== 'number' || !(mb >= 0)) throw badRequest('mb must be a non-negative number');
+      // allocUnsafeSlow + fill writes every page, so the memory is resident, not just reserved.
+      const block = Buffer.allocUnsafeSlow(Math.round(mb * MiB)).fill(0x78);
+      await new Promise((resolve) => setImmediate(resolve));
+      return { allocatedMb: block.length / MiB }; // reading `block` here keeps it alive until now
+    }
+    default:
+      throw probeError('ProbeUnknownOp', `unknown probe op: ${JSON.stringify(op) ?? 'undefined'}`);
+  }
+};
