@@ -28,6 +28,10 @@ step lint npx biome lint harness suites test
 mapfile -t runtimes < <(ls -d runtimes-under-test/*/ runtimes-under-test/broken/*/ | grep -v '/broken/$' | grep -v '/_base/$')
 step build-runtimes node bin/bootspec.js build "${runtimes[@]}"
 step vitest npx vitest run
+# The container driver labels every container it starts; none may outlive the tests.
+if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
+  step no-containers-left bash -c 'left=$(docker ps -aq --filter label=bootspec.sandbox); [ -z "$left" ] || { echo "containers left: $left" >&2; false; }'
+fi
 
 echo
 echo "$passed passed, $failed failed"

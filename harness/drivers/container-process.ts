@@ -12,21 +12,24 @@ import { cgroupPeakBytes, sandboxPeakKb } from './container-cgroup.ts';
 import { dockerClient, firstLine } from './container-engine.ts';
 import type { RunEvents } from './container-events.ts';
 import { SANDBOX_USER, type SandboxLimits } from './container-limits.ts';
-import type { Sandbox } from './container-sandbox.ts';
+import { HARNESS_GID, type Sandbox } from './container-sandbox.ts';
 import { splitLines } from './lines.ts';
 import type { ExitInfo, LaunchSpec, RuntimeProcess } from './types.ts';
 
 type Container = ReturnType<ContainerRuntimeClient['container']['getById']>;
 
 /**
- * Signals every process of the function's user in the sandbox ($0 is the signal name). Run as root,
- * which the nproc limit does not bind, so it works even when the function's user is at its limit;
- * plain sh and builtins only, so it works on any base.
+ * Signals every process of the function's user in the sandbox ($0 is the signal name), except the
+ * harness's own commands (which run with HARNESS_GID). Run as root, which the nproc limit does not
+ * bind, so it works even when the function's user is at its limit; plain sh and builtins only, so
+ * it works on any base.
  */
 const SIGNAL_FUNCTION_USER = `for d in /proc/[0-9]*; do
+  u=; g=
   while read -r k v _; do
-    if [ "$k" = Uid: ]; then [ "$v" = ${SANDBOX_USER.uid} ] && kill -s "$0" "\${d#/proc/}" 2>/dev/null; break; fi
+    case $k in Uid:) u=$v ;; Gid:) g=$v; break ;; esac
   done < "$d/status" 2>/dev/null
+  [ "$u" = ${SANDBOX_USER.uid} ] && [ "$g" != ${HARNESS_GID} ] && kill -s "$0" "\${d#/proc/}" 2>/dev/null
 done
 exit 0`;
 
@@ -96,7 +99,9 @@ export class ContainerProcess implements RuntimeProcess {
         died,
         ended.then(async () => {
           const i = await exec.inspect().catch(() => undefined);
-          return i && !i.Running ? (i.ExitCode ?? -1) : died;
+          // no answer: the container is gone (removed under us), and the process with it
+          if (!i) return -1;
+          return i.Running ? died : (i.ExitCode ?? -1);
         }),
       ]);
       events.forgetExec(execId);
@@ -142,18 +147,26 @@ export class ContainerProcess implements RuntimeProcess {
     }
   }
 
+  /**
+   * Whether the kernel killed anything of this generation at the memory limit: as RAPID reads the
+   * sandbox's cgroup, the victim may be a child (a bootstrap that runs its runtime as a child and
+   * exits 0 afterwards still ran out of memory). A SIGKILL we did not send waits for the event.
+   */
   async #oomKilled(code: number, events: RunEvents, oomBefore: number): Promise<boolean> {
-    if (code !== 128 + constants.signals.SIGKILL || this.#killedByUs) return false;
+    if (this.#killedByUs) return false;
+    if (events.oomCount(this.#sandbox.id) > oomBefore) return true;
+    if (code !== 128 + constants.signals.SIGKILL) return false;
     return events.waitForOom(this.#sandbox.id, oomBefore, OOM_EVENT_WAIT_MS);
   }
 
   /** docker reports death by signal N as 128+N, as a shell does; give the signal back (Lambda prints `signal: killed`). */
   #decode(code: number, oomKilled: boolean): ExitInfo {
     const at = Date.now();
+    const oom = oomKilled ? { oomKilled } : {};
     if (code > 128 && code <= 128 + 31) {
       const name = Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0];
-      if (name) return { code: null, signal: name as NodeJS.Signals, at, ...(oomKilled ? { oomKilled } : {}) };
+      if (name) return { code: null, signal: name as NodeJS.Signals, at, ...oom };
     }
-    return { code, signal: null, at };
+    return { code, signal: null, at, ...oom };
   }
 }

@@ -34,10 +34,12 @@ class LambdaSandboxContainer extends GenericContainer {
   /**
    * The container's init (docker-init) runs `cat`, reading stdin from an attach this process holds:
    * when this process dies, however it dies, stdin closes, cat ends, the container stops and the
-   * engine removes it (AutoRemove).
+   * engine removes it (AutoRemove, as docker run --rm).
    */
   withLifeline(): this {
     this.hostConfig.Init = true;
+    // the engine's own --rm (testcontainers' withAutoRemove only steers its stop())
+    this.hostConfig.AutoRemove = true;
     this.createOpts.OpenStdin = true;
     this.createOpts.StdinOnce = true;
     this.createOpts.AttachStdin = true;
@@ -57,6 +59,14 @@ class LambdaSandboxContainer extends GenericContainer {
     this.#lifeline = stream;
   }
 }
+
+/**
+ * The group the harness's own commands run with as the function's user: what they may write is
+ * decided by the uid (the folders are root's, /tmp is 1777), and ending a runtime generation, which
+ * kills the function user's processes, can tell them apart by it (root cannot read their environ
+ * without CAP_SYS_PTRACE, but /proc/<pid>/status is readable).
+ */
+export const HARNESS_GID = 991;
 
 export interface SandboxSpec {
   image: string;
@@ -95,8 +105,7 @@ export class Sandbox {
       .withUlimits({ nofile: { soft: l.nofile, hard: l.nofile }, nproc: { soft: l.nproc, hard: l.nproc } })
       .withLambdaResources(l)
       .withReadOnlyRootFilesystem()
-      .withLifeline()
-      .withAutoRemove(true);
+      .withLifeline();
     try {
       const started = await container.start();
       return new Sandbox(started, container.lifeline);
@@ -122,7 +131,7 @@ export class Sandbox {
       Cmd: argv,
       AttachStdout: true,
       AttachStderr: true,
-      User: user === 'root' ? '0:0' : `${SANDBOX_USER.uid}:${SANDBOX_USER.gid}`,
+      User: user === 'root' ? '0:0' : `${SANDBOX_USER.uid}:${HARNESS_GID}`,
     });
     const raw = (await exec.start({ hijack: true, stdin: false })) as Duplex;
     const out = new PassThrough();

@@ -49,6 +49,7 @@ describe('loadRuntime: a valid runtime.json', () => {
       features: ['handler-lookup'],
       expectations: path.join(dir, 'expectations.json'),
       bare: false,
+      conformance: true,
     });
   });
 
