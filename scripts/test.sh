@@ -27,7 +27,10 @@ step lint npx biome lint harness suites test
 # Build failures show here with their logs, instead of as error verdicts later.
 mapfile -t runtimes < <(ls -d runtimes-under-test/*/ runtimes-under-test/broken/*/ | grep -v '/broken/$' | grep -v '/_base/$')
 step build-runtimes node bin/bootspec.js build "${runtimes[@]}"
-step vitest npx vitest run
+# Unit, end-to-end and report tests may share the machine; the conformance runs (every runtime,
+# both drivers, every broken runtime) go one file at a time so timing scenarios are not starved.
+step vitest npx vitest run --exclude 'test/conformance/**' --exclude 'test/drivers/container.test.ts'
+step conformance npx vitest run test/conformance test/drivers/container.test.ts --maxWorkers 1 --no-file-parallelism
 # The container driver labels every container it starts; none may outlive the tests.
 if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
   step no-containers-left bash -c 'left=$(docker ps -aq --filter label=bootspec.sandbox); [ -z "$left" ] || { echo "containers left: $left" >&2; false; }'
