@@ -59,6 +59,7 @@ export class RuntimeApi implements StateProbe {
   /** How this generation's init ended, once it has (read synchronously after a race). */
   initResult: InitOutcome | undefined;
   #faults: Required<FaultInjection>[] = [];
+  #endWaiters = new Set<() => void>();
   #server: Server;
   #address = '';
 
@@ -148,6 +149,29 @@ export class RuntimeApi implements StateProbe {
     const waiting = this.parked.shift();
     if (waiting) this.deliver(waiting);
     return d.promise;
+  }
+
+  /**
+   * Settles when the runtime has called /next since posting its result (the invocation's end,
+   * SPEC.md §1.3), or after `ms`: a runtime may keep working after its post, or have exited.
+   */
+  whenInvocationEnded(ms: number): Promise<void> {
+    if (this.machine.state !== 'RuntimeResponseSentState') return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#endWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      this.#endWaiters.add(done);
+    });
+  }
+
+  /** Called by the /next handler when a runtime that posted its result asks for the next event. */
+  invocationEnded(): void {
+    for (const done of [...this.#endWaiters]) done();
   }
 
   /** Forget the invocation in flight (it timed out, or the process died). */

@@ -47,6 +47,9 @@ export interface LifecycleEvent {
   detail?: string;
 }
 
+/** Longest wait, after a result, for the runtime's next /next before the invocation's record closes. */
+const INVOCATION_END_GRACE_MS = 250;
+
 type Raced = { tag: 'result'; r: RuntimeResult } | { tag: 'exit'; e: ExitInfo } | { tag: 'timeout' };
 
 /**
@@ -266,6 +269,14 @@ export class ExecutionEnvironment {
         this.api.abandon();
         this.#ready = false;
         continue;
+      }
+      // The invocation ends when the runtime asks for the next one (SPEC.md §1.3): output it writes
+      // until then is this invocation's (a line written before the post may reach the pipe after
+      // it). Only when recording: the wait is bounded but not free.
+      if (raced.tag === 'result' && o.record) {
+        await this.api.whenInvocationEnded(INVOCATION_END_GRACE_MS);
+        // one more poll of the pipes: data written before the /next may be read just after it
+        await new Promise((resolve) => setImmediate(resolve));
       }
       if (raced.tag === 'timeout') {
         this.#event('kill', 'invoke timeout');

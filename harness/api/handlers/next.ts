@@ -15,6 +15,7 @@ export function handleNext(api: RuntimeApi, ex: Exchange): void {
   if (!t.ok) return ex.sendJson(403, invalidStateTransition(t.from, 'Ready'));
 
   if (t.from === 'Started') api.resolveInit({ kind: 'ready', at: now() });
+  if (t.from === 'RuntimeResponseSentState') api.invocationEnded();
   if (t.from === 'Running') {
     api.observations.nextBeforeResult += 1;
     return api.deliver(ex);
