@@ -1,3 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadHistory } from '../report/history.ts';
+import { writeReports } from './report.ts';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compare } from '../bench/compare.ts';
@@ -17,6 +22,8 @@ mock, with the same-run floor (loopback ping-pong, null-c vs a minimal C mock) b
 Exchanges are not recorded. Exits 1 when a comparison finds a regression.
 
   --json F              write the result (schemas/bench.v1.schema.json) to F
+  --html DIR            write the HTML report of this result to DIR/index.html (see bootspec report)
+  --markdown F          write a Markdown summary of this result; - for stdout
   --baseline F          compare with a saved result; exit 1 on a regression
   --vs RUNTIME          also run RUNTIME, interleaved (A B A B …), and compare it with <runtime>
   --threshold PCT       smallest change that is a verdict, in % (default 5)
@@ -92,6 +99,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       json: { type: 'string' },
+      html: { type: 'string' },
+      markdown: { type: 'string' },
       baseline: { type: 'string' },
       vs: { type: 'string' },
       threshold: { type: 'string' },
@@ -174,6 +183,12 @@ export async function benchCommand(argv: string[]): Promise<number> {
       const problems = schemaProblems(result);
       if (problems.length > 0) process.stderr.write(`bootspec: internal: the result does not match schemas/bench.v1.schema.json:\n  ${problems.join('\n  ')}\n`);
       writeResult(values.json, result);
+    }
+    if (values.html !== undefined || values.markdown !== undefined) {
+      // The report reads documents from files: the --json one, or a scratch copy.
+      const file = values.json ?? join(mkdtempSync(join(tmpdir(), 'bootspec-bench-')), 'bench.json');
+      if (values.json === undefined) writeResult(file, result);
+      writeReports(loadHistory([{ file }]), { html: values.html, markdown: values.markdown });
     }
     return result.comparison?.verdict === 'regressed' ? 1 : 0;
   } finally {
