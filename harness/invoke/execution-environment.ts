@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { now } from '../clock.ts';
-import { exitMessage, platformError, PlatformErrorType, responseTooLargeError, timeoutMessage } from '../api/errors.ts';
 import { RuntimeApi } from '../api/runtime-api.ts';
 import type { ApiObservations, ExchangeRecord, FaultInjection, InvocationRequest, RuntimeResult } from '../api/types.ts';
 import type { Driver, ExitInfo, RuntimeProcess } from '../drivers/types.ts';
@@ -11,7 +10,8 @@ import type { AssembledFiles, FunctionConfig } from '../environment/types.ts';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import { endLine, initReportLine, reportLine, startLine } from './platform-lines.ts';
 import { buildRequest } from './request.ts';
-import type { InitAttempt, InvocationOutcome, InvocationRecord, InvokeOptions, LogLine } from './types.ts';
+import { fromInit, fromRace, initErrorType, type Raced } from './outcome.ts';
+import type { InitAttempt, InvocationRecord, InvokeOptions, LogLine } from './types.ts';
 
 export interface ExecutionEnvironmentOptions {
   files: AssembledFiles;
@@ -50,7 +50,6 @@ export interface LifecycleEvent {
 /** Longest wait, after a result, for the runtime's next /next before the invocation's record closes. */
 const INVOCATION_END_GRACE_MS = 250;
 
-type Raced = { tag: 'result'; r: RuntimeResult } | { tag: 'exit'; e: ExitInfo } | { tag: 'timeout' };
 
 /**
  * One Lambda execution environment: a Runtime API endpoint, a private /tmp, and the runtime process
@@ -434,83 +433,4 @@ export class ExecutionEnvironment {
   #event(kind: LifecycleEvent['kind'], detail?: string, generation = this.api.generation): void {
     this.lifecycle.push(detail === undefined ? { at: now(), kind, generation } : { at: now(), kind, generation, detail });
   }
-}
-
-interface Verdict {
-  outcome: InvocationOutcome;
-  payload: Buffer;
-  contentType: string;
-  errorType: string | undefined;
-  /** True when the platform, not the function, made the error (REPORT gets Status: error). */
-  platformError: boolean;
-}
-
-function json(value: unknown): Buffer {
-  return Buffer.from(JSON.stringify(value));
-}
-
-function fromRace(raced: Raced, id: string, timeoutMs: number): Verdict {
-  if (raced.tag === 'timeout') return timedOut(id, timeoutMs);
-  if (raced.tag === 'exit') {
-    const body = platformError(exitErrorType(raced.e), id, exitMessage(raced.e.code, raced.e.signal));
-    return { outcome: 'runtime-exit', payload: json(body), contentType: 'application/json', errorType: body.errorType, platformError: true };
-  }
-  const r = raced.r;
-  if (r.kind === 'response') return { outcome: 'success', payload: r.payload, contentType: r.contentType ?? 'application/json', errorType: undefined, platformError: false };
-  if (r.kind === 'too-large') {
-    const body = responseTooLargeError(r.size);
-    return { outcome: 'response-too-large', payload: json(body), contentType: 'application/json', errorType: body.errorType, platformError: true };
-  }
-  return {
-    outcome: 'function-error',
-    payload: r.payload,
-    contentType: r.contentType ?? 'application/json',
-    errorType: bodyErrorType(r.payload) ?? r.errorTypeHeader ?? PlatformErrorType.Unknown,
-    platformError: false,
-  };
-}
-
-function fromInit(a: InitAttempt, id: string, timeoutMs: number): Verdict {
-  if (a.kind === 'init-error') {
-    // RAPID answers the invoke with the body the runtime posted to /init/error (SPEC.md §1.6, §3.4).
-    const errorType = bodyErrorType(a.report.payload) ?? a.report.errorTypeHeader ?? PlatformErrorType.Unknown;
-    const payload = a.report.payload.length ? a.report.payload : json(platformError(errorType, id, 'init error'));
-    const contentType = bodyErrorType(payload) !== undefined ? 'application/json' : 'application/octet-stream';
-    return { outcome: 'init-error', payload, contentType, errorType, platformError: true };
-  }
-  if (a.kind === 'exit') {
-    const body = platformError(exitErrorType(a.exit), id, exitMessage(a.exit.code, a.exit.signal));
-    return { outcome: 'runtime-exit', payload: json(body), contentType: 'application/json', errorType: body.errorType, platformError: true };
-  }
-  if (a.kind === 'timeout') return timedOut(id, timeoutMs);
-  throw new Error('internal: a ready init is not a failure');
-}
-
-function timedOut(id: string, timeoutMs: number): Verdict {
-  const body = platformError(PlatformErrorType.Timedout, id, timeoutMessage(timeoutMs));
-  return { outcome: 'timeout', payload: json(body), contentType: 'application/json', errorType: body.errorType, platformError: true };
-}
-
-function bodyErrorType(payload: Buffer): string | undefined {
-  try {
-    const v: unknown = JSON.parse(payload.toString('utf8'));
-    if (v && typeof v === 'object' && typeof (v as { errorType?: unknown }).errorType === 'string') return (v as { errorType: string }).errorType;
-  } catch {
-    // not JSON
-  }
-  return undefined;
-}
-
-function initErrorType(a: InitAttempt): string | undefined {
-  if (a.kind === 'init-error') return bodyErrorType(a.report.payload) ?? a.report.errorTypeHeader ?? PlatformErrorType.Unknown;
-  if (a.kind === 'exit') return exitErrorType(a.exit);
-  return undefined;
-}
-
-/**
- * A runtime killed at the memory limit is Runtime.OutOfMemory, with the same `signal: killed`
- * message; REPORT shows Memory Size and Max Memory Used beside it, as Lambda does.
- */
-function exitErrorType(e: ExitInfo): string {
-  return e.oomKilled ? PlatformErrorType.OutOfMemory : PlatformErrorType.ExitError;
 }
