@@ -58,6 +58,37 @@ export function makeDriver(name: string | undefined, noSandbox: boolean): Driver
   throw usage(`--driver must be "process" or "container", got "${name}"`);
 }
 
+/** Flags of the commands that start a function (invoke, serve): its configuration and the driver. */
+export const FUNCTION_FLAGS = {
+  timeout: { type: 'string' },
+  memory: { type: 'string' },
+  handler: { type: 'string' },
+  env: { type: 'string', multiple: true },
+  driver: { type: 'string' },
+  'base-image': { type: 'string' },
+  'ephemeral-storage': { type: 'string' },
+  cpu: { type: 'string' },
+  'no-sandbox': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * A runtime folder made ready for one driver: built, laid out, its function configured from the
+ * flags; returns what every ExecutionEnvironment of it shares.
+ */
+export async function prepareFunction(
+  dir: string | undefined,
+  driver: Driver,
+  values: { handler?: string | undefined; timeout?: string | undefined; memory?: string | undefined; env?: string[] | undefined },
+) {
+  const extraEnv = envPairs(values.env);
+  const prepared = await prepare(dir, values.handler);
+  if (driver.warning) process.stderr.write(`bootspec: warning: ${driver.warning}\n`);
+  const config = functionConfig(prepared, values);
+  const environment = { files: prepared.files, driver, config, manifestEnv: prepared.manifest.env, extraEnv, workDir: prepared.workDir };
+  return { prepared, config, environment };
+}
+
 /** The driver flags of run, invoke and serve. */
 export interface DriverFlags {
   driver?: string | undefined;

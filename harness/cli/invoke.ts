@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Driver } from '../drivers/types.ts';
 import { ExecutionEnvironment } from '../invoke/execution-environment.ts';
-import { diagnose, envPairs, functionConfig, openDriver, outputTail, prepare, readEvent } from './common.ts';
+import { diagnose, envPairs, FUNCTION_FLAGS, openDriver, outputTail, prepareFunction, readEvent } from './common.ts';
 
 export const invokeHelp = `bootspec invoke <runtime> [options]
 
@@ -30,19 +30,10 @@ export async function invokeCommand(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
+      ...FUNCTION_FLAGS,
       event: { type: 'string' },
       'event-file': { type: 'string' },
-      timeout: { type: 'string' },
-      memory: { type: 'string' },
-      handler: { type: 'string' },
-      env: { type: 'string', multiple: true },
       logs: { type: 'boolean', default: false },
-      driver: { type: 'string' },
-      'base-image': { type: 'string' },
-      'ephemeral-storage': { type: 'string' },
-      cpu: { type: 'string' },
-      'no-sandbox': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -50,10 +41,10 @@ export async function invokeCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const event = readEvent(values.event, values['event-file']);
-  const extraEnv = envPairs(values.env);
+  envPairs(values.env); // a malformed --env is a usage error before anything starts
   const opened = await openDriver(values);
   try {
-    return await invokeOnce(opened.driver, positionals[0], values, event, extraEnv);
+    return await invokeOnce(opened.driver, positionals[0], values, event);
   } finally {
     await opened.dispose();
   }
@@ -62,20 +53,12 @@ export async function invokeCommand(argv: string[]): Promise<number> {
 async function invokeOnce(
   driver: Driver,
   dir: string | undefined,
-  values: { handler?: string | undefined; timeout?: string | undefined; memory?: string | undefined; logs?: boolean | undefined },
+  values: { handler?: string | undefined; timeout?: string | undefined; memory?: string | undefined; env?: string[] | undefined; logs?: boolean | undefined },
   event: Buffer,
-  extraEnv: Record<string, string>,
 ): Promise<number> {
-  const prepared = await prepare(dir, values.handler);
-  if (driver.warning) process.stderr.write(`bootspec: warning: ${driver.warning}\n`);
-  const config = functionConfig(prepared, values);
+  const { prepared, environment } = await prepareFunction(dir, driver, values);
   const env = await ExecutionEnvironment.create({
-    files: prepared.files,
-    driver,
-    config,
-    manifestEnv: prepared.manifest.env,
-    extraEnv,
-    workDir: prepared.workDir,
+    ...environment,
     shutdownGraceMs: 0,
     ...(values.logs ? { onLog: (l) => process.stderr.write(`${l.stream === 'platform' ? '' : `${l.stream} | `}${l.text}\n`) } : {}),
   });

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { InvokeEndpoint } from '../invoke/http-endpoint.ts';
 import { EnvironmentPool } from '../invoke/pool.ts';
-import { envPairs, functionConfig, intFlag, openDriver, prepare } from './common.ts';
+import { envPairs, FUNCTION_FLAGS, intFlag, openDriver, prepareFunction } from './common.ts';
 
 export const serveHelp = `bootspec serve <runtime> [options]
 
@@ -29,19 +29,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
+      ...FUNCTION_FLAGS,
       port: { type: 'string' },
-      timeout: { type: 'string' },
-      memory: { type: 'string' },
       concurrency: { type: 'string' },
-      handler: { type: 'string' },
-      env: { type: 'string', multiple: true },
       quiet: { type: 'boolean', default: false },
-      driver: { type: 'string' },
-      'base-image': { type: 'string' },
-      'ephemeral-storage': { type: 'string' },
-      cpu: { type: 'string' },
-      'no-sandbox': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -50,22 +41,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   const port = intFlag('port', values.port, 0, 65535) ?? 9000;
   const concurrency = intFlag('concurrency', values.concurrency, 1, 64) ?? 1;
-  const extraEnv = envPairs(values.env);
+  envPairs(values.env); // a malformed --env is a usage error before anything starts
   const opened = await openDriver(values);
-  const driver = opened.driver;
-  const prepared = await prepare(positionals[0], values.handler);
-  if (driver.warning) process.stderr.write(`bootspec: warning: ${driver.warning}\n`);
-  const config = functionConfig(prepared, values);
+  const { prepared, config, environment } = await prepareFunction(positionals[0], opened.driver, values);
   const pool = new EnvironmentPool(
-    {
-      files: prepared.files,
-      driver,
-      config,
-      manifestEnv: prepared.manifest.env,
-      extraEnv,
-      workDir: prepared.workDir,
-      ...(values.quiet ? {} : { onLog: (l) => process.stdout.write(`${l.text}\n`) }),
-    },
+    { ...environment, ...(values.quiet ? {} : { onLog: (l) => process.stdout.write(`${l.text}\n`) }) },
     concurrency,
   );
   const endpoint = await InvokeEndpoint.start({ pool, functionName: config.functionName, port });
