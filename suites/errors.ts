@@ -1,6 +1,6 @@
 import type { ScenarioContext } from '../harness/suite/context.ts';
 import { area, scenario } from '../harness/suite/define.ts';
-import { describeOutcome } from '../harness/suite/checks.ts';
+import { describeOutcome, parseJson } from '../harness/suite/checks.ts';
 
 const THROW = { probe: 'throw', errorType: 'BootspecProbeError', message: 'probe says no' };
 
@@ -36,12 +36,7 @@ export default area('errors', 'Handler errors', [
       const r = await t.probe(env, THROW);
       t.check(r.runtimeResult?.kind === 'error', { message: 'the error did not reach /error', expected: 'POST …/error', actual: describeOutcome(r) });
       const text = r.runtimeResult.payload.toString('utf8');
-      let body: Record<string, unknown> | undefined;
-      try {
-        body = JSON.parse(text) as Record<string, unknown>;
-      } catch {
-        body = undefined;
-      }
+      const body = parseJson(text) as Record<string, unknown> | undefined;
       t.check(body?.errorType === THROW.errorType && body?.errorMessage === THROW.message, {
         message: 'the error body does not carry the thrown type and message',
         expected: `{"errorType":"${THROW.errorType}","errorMessage":"${THROW.message}",…}`,
@@ -84,12 +79,7 @@ export default area('errors', 'Handler errors', [
       const r = await t.probe(env, THROW);
       const cause = r.runtimeResult?.kind === 'error' ? r.runtimeResult.xrayCause : undefined;
       if (cause === undefined) return t.note('no X-Ray cause header sent');
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(cause);
-      } catch {
-        parsed = undefined;
-      }
+      const parsed = parseJson(cause);
       const ok = !!parsed && typeof parsed === 'object' && ['working_directory', 'paths', 'exceptions', 'message'].some((k) => k in (parsed as object));
       t.check(ok, {
         message: 'the X-Ray error cause header is not a valid cause document',

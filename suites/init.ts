@@ -1,6 +1,6 @@
 import type { ScenarioContext } from '../harness/suite/context.ts';
 import { area, scenario } from '../harness/suite/define.ts';
-import { describeOutcome, routesOf } from '../harness/suite/checks.ts';
+import { describeOutcome, parseJson, routesOf } from '../harness/suite/checks.ts';
 import type { InitAttempt } from '../harness/invoke/types.ts';
 
 /** One cold start with a failing init and no retry, so exactly one runtime process is judged. */
@@ -55,12 +55,7 @@ export default area('init', 'Init errors', [
         t.fail({ message: `no init error was posted (${describeInit(init)}), so it carries no errorType`, expected: 'an ErrorRequest', actual: 'nothing', exchanges: gen });
       }
       const text = init.report.payload.toString('utf8');
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = undefined;
-      }
+      const body = parseJson(text);
       const ok = !!body && typeof body === 'object' && typeof (body as Record<string, unknown>).errorType === 'string' && typeof (body as Record<string, unknown>).errorMessage === 'string';
       t.check(ok, {
         message: 'the init error body is not an ErrorRequest',

@@ -53,15 +53,8 @@ export function comparableFigures(ref: RawBlocks, cand: RawBlocks): FigureSpec[]
   return specs;
 }
 
-export interface CompareOptions {
-  kind: Comparison['kind'];
-  reference: string;
-  candidate: string;
-  threshold: number;
-  resamples: number;
-  seed: number;
-  paired: boolean;
-}
+/** What a comparison is asked for: the settings it reports back in Comparison. */
+export type CompareOptions = Pick<Comparison, 'kind' | 'reference' | 'candidate' | 'threshold' | 'resamples' | 'seed' | 'paired'>;
 
 export function compare(ref: RawBlocks, cand: RawBlocks, o: CompareOptions): Comparison {
   const figures: ComparedFigure[] = comparableFigures(ref, cand).map((s, i) => {

@@ -89,6 +89,14 @@ export async function prepareFunction(
   return { prepared, config, environment };
 }
 
+/** Help lines of the container driver's flags, shared by run, invoke and serve. */
+export const CONTAINER_FLAGS_HELP = `  --base-image IMAGE    container driver: build the sandbox on IMAGE (already in the local engine,
+                        e.g. public.ecr.aws/lambda/provided:al2023) instead of bootspec's own base
+  --ephemeral-storage MB container driver: /tmp size, 512 to 10240 (default 512)
+  --cpu share|quota     container driver: CPU as a weight proportional to memory (default), or
+                        Lambda's hard cap of memory/1769 vCPU (7 % of a CPU at 128 MB)
+`;
+
 /** The driver flags of run, invoke and serve. */
 export interface DriverFlags {
   driver?: string | undefined;

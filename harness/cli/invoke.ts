@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Driver } from '../drivers/types.ts';
 import { ExecutionEnvironment } from '../invoke/execution-environment.ts';
-import { diagnose, envPairs, FUNCTION_FLAGS, openDriver, outputTail, prepareFunction, readEvent } from './common.ts';
+import { diagnose, envPairs, FUNCTION_FLAGS, openDriver, outputTail, prepareFunction, readEvent, CONTAINER_FLAGS_HELP } from './common.ts';
 
 export const invokeHelp = `bootspec invoke <runtime> [options]
 
@@ -17,12 +17,7 @@ Exits 0 on success, 1 when the invocation failed (function error, timeout, crash
   --logs                print the runtime's output and Lambda's START/END/REPORT lines to stderr
   --driver D            how to start the runtime: process (default) or container (Docker,
                         a Lambda-like sandbox: memory limit, read-only code, non-root, /tmp size)
-  --base-image IMAGE    container driver: build the sandbox on IMAGE (already in the local engine,
-                        e.g. public.ecr.aws/lambda/provided:al2023) instead of bootspec's own base
-  --ephemeral-storage MB container driver: /tmp size, 512 to 10240 (default 512)
-  --cpu share|quota     container driver: CPU as a weight proportional to memory (default), or
-                        Lambda's hard cap of memory/1769 vCPU (7 % of a CPU at 128 MB)
-  --no-sandbox          do not use bubblewrap even if it is installed
+${CONTAINER_FLAGS_HELP}  --no-sandbox          do not use bubblewrap even if it is installed
 `;
 
 export async function invokeCommand(argv: string[]): Promise<number> {

@@ -15,7 +15,7 @@ import { compareExpectations, type Expectations, loadExpectations, updateExpecta
 import { runSuites } from '../suite/runner.ts';
 import { summarize } from '../suite/summary.ts';
 import type { RuntimeRun, ScenarioResult } from '../suite/types.ts';
-import { intFlag, numberFlag, type OpenedDriver, openDriver, usage } from './common.ts';
+import { intFlag, numberFlag, type OpenedDriver, openDriver, usage, CONTAINER_FLAGS_HELP } from './common.ts';
 
 export const runHelp = `bootspec run <runtime>... [options]
 
@@ -39,12 +39,7 @@ Exits 0 when nothing failed or errored (and nothing differs from the expectation
   --handler H           _HANDLER for a bare bootstrap folder
   --driver D            how to start runtimes: process (default) or container (Docker: a
                         Lambda-like sandbox per environment; adds the sandbox.* scenarios)
-  --base-image IMAGE    container driver: build the sandbox on IMAGE (already in the local engine,
-                        e.g. public.ecr.aws/lambda/provided:al2023) instead of bootspec's own base
-  --ephemeral-storage MB container driver: /tmp size, 512 to 10240 (default 512)
-  --cpu share|quota     container driver: CPU as a weight proportional to memory (default), or
-                        Lambda's hard cap of memory/1769 vCPU (7 % of a CPU at 128 MB)
-  --no-sandbox          do not use bubblewrap even if it is installed
+${CONTAINER_FLAGS_HELP}  --no-sandbox          do not use bubblewrap even if it is installed
   --quiet               no progress lines
 `;
 

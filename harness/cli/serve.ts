@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { InvokeEndpoint } from '../invoke/http-endpoint.ts';
 import { EnvironmentPool } from '../invoke/pool.ts';
-import { envPairs, FUNCTION_FLAGS, intFlag, openDriver, prepareFunction } from './common.ts';
+import { CONTAINER_FLAGS_HELP, envPairs, FUNCTION_FLAGS, intFlag, openDriver, prepareFunction } from './common.ts';
 
 export const serveHelp = `bootspec serve <runtime> [options]
 
@@ -17,11 +17,7 @@ POST /2015-03-31/functions/function/invocations and keeps warm execution environ
   --quiet               do not print the runtime's output and platform lines
   --driver D            how to start the runtime: process (default) or container (Docker,
                         a Lambda-like sandbox per environment)
-  --base-image IMAGE    container driver: build the sandbox on IMAGE (already in the local engine)
-  --ephemeral-storage MB container driver: /tmp size, 512 to 10240 (default 512)
-  --cpu share|quota     container driver: CPU as a weight proportional to memory (default), or
-                        Lambda's hard cap of memory/1769 vCPU
-  --no-sandbox          do not use bubblewrap even if it is installed
+${CONTAINER_FLAGS_HELP}  --no-sandbox          do not use bubblewrap even if it is installed
 `;
 
 export async function serveCommand(argv: string[]): Promise<number> {

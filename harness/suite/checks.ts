@@ -40,3 +40,12 @@ export function routesOf(exchanges: readonly ExchangeRecord[], generation?: numb
 
 /** Lets requests that are already on the wire arrive (a runtime's duplicate post, say) before judging. */
 export const SETTLE_MS = 300;
+
+/** The JSON value of a runtime's bytes, or undefined when they are not JSON (a verdict, not a crash). */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
