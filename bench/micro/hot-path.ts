@@ -1,14 +1,15 @@
 /**
  * Micro-benchmarks of the mock's hot path (tinybench), so that a slower invoke loop can be traced to
- * its cause: header rendering, request routing, record keeping, the request each invoke builds, and
+ * its cause: header rendering, request head parsing, request routing, record keeping, the request each invoke builds, and
  * the benchmark's own per-invoke bookkeeping. `npm run bench:micro` (add --json F to save the table).
  */
 import { writeFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { Exchange } from '../../harness/api/exchange.ts';
-import { ExchangeLog, headerObject } from '../../harness/api/recorder.ts';
+import { parseHead } from '../../harness/api/http1/head.ts';
+import type { Http1Request, Http1Response } from '../../harness/api/http1/types.ts';
+import { ExchangeLog } from '../../harness/api/recorder.ts';
 import { matchRoute } from '../../harness/api/router.ts';
 import { renderInvokeHeaders } from '../../harness/api/runtime-api.ts';
 import { LatencyRecorder } from '../../harness/bench/samples.ts';
@@ -33,10 +34,15 @@ const postHeaders = {
   'lambda-runtime-invocation-id': request.invocationId ?? '',
 };
 
-// Enough of IncomingMessage / ServerResponse for an Exchange to answer into.
-const fakeReq = { method: 'POST', url: `/2018-06-01/runtime/invocation/${id}/response`, headers: postHeaders } as unknown as IncomingMessage;
-function fakeRes(): ServerResponse {
-  return { statusCode: 202, destroyed: false, writeHead() {}, end() {}, once() {} } as unknown as ServerResponse;
+const postHead = [
+  `POST /2018-06-01/runtime/invocation/${id}/response HTTP/1.1`,
+  ...Object.entries(postHeaders).map(([k, v]) => `${k}: ${v}`),
+].join('\r\n');
+
+// Enough of the transport's request and response for an Exchange to answer into.
+const fakeReq = { method: 'POST', url: `/2018-06-01/runtime/invocation/${id}/response`, httpVersion: '1.1', headers: postHeaders } as unknown as Http1Request;
+function fakeRes(): Http1Response {
+  return { statusCode: 202, answered: false, closed: false, send() {}, destroy() {}, onAbandoned() {} };
 }
 const probe = { state: 'Running', currentRequestId: id, generation: 1 };
 const logOff = new ExchangeLog(false);
@@ -60,8 +66,8 @@ bench
   .add('exchange answer, recording on (record keeping)', () => {
     new Exchange(logOn, probe, fakeReq, fakeRes(), 'response').sendJson(202, { status: 'OK' });
   })
-  .add('copy result headers (headerObject)', () => {
-    headerObject(postHeaders);
+  .add('parse a POST /{id}/response head', () => {
+    parseHead(postHead);
   })
   .add('build an invocation request (ids, trace id)', () => {
     buildRequest({ event }, config, true);

@@ -1,5 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { excerpt, headerObject, type ExchangeLog } from './recorder.ts';
+import type { Http1Request, Http1Response } from './http1/types.ts';
+import { excerpt, type ExchangeLog } from './recorder.ts';
 
 /** Facts about the API's state an exchange records before and after. */
 export interface StateProbe {
@@ -13,8 +13,8 @@ export interface StateProbe {
  * behind once the answer is written or the client has gone.
  */
 export class Exchange {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  readonly req: Http1Request;
+  readonly res: Http1Response;
   readonly route: string;
   #log: ExchangeLog;
   #probe: StateProbe;
@@ -28,7 +28,7 @@ export class Exchange {
   #resHeaders: Record<string, string> = {};
   #answered = false;
 
-  constructor(log: ExchangeLog, probe: StateProbe, req: IncomingMessage, res: ServerResponse, route: string) {
+  constructor(log: ExchangeLog, probe: StateProbe, req: Http1Request, res: Http1Response, route: string) {
     this.req = req;
     this.res = res;
     this.route = route;
@@ -40,9 +40,7 @@ export class Exchange {
     this.#stateBefore = probe.state;
     this.#requestId = probe.currentRequestId;
     // An answered exchange is recorded as it is answered; one the client abandoned, when it closes.
-    res.once('close', () => {
-      if (!this.#answered) this.#record();
-    });
+    res.onAbandoned(() => this.#record());
   }
 
   get answered(): boolean {
@@ -56,17 +54,13 @@ export class Exchange {
 
   /** Writes status, headers (name/value pairs, case kept as given) and body. */
   send(status: number, headers: string[], body: Buffer | string): void {
-    if (this.#answered || this.res.destroyed) return;
+    if (this.#answered || this.res.closed) return;
     this.#answered = true;
-    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-    headers.push('Content-Length', String(length));
+    this.res.send(status, headers, body);
     if (this.#log.enabled) {
       for (let i = 0; i < headers.length; i += 2) this.#resHeaders[(headers[i] as string).toLowerCase()] = headers[i + 1] as string;
+      this.#resHeaders['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
       this.#resBody = body;
-    }
-    this.res.writeHead(status, headers);
-    this.res.end(body);
-    if (this.#log.enabled) {
       // A delivered event belongs to the invocation it delivers, whatever was in flight on arrival.
       this.#requestId = this.#probe.currentRequestId ?? this.#requestId;
       this.#record();
@@ -82,11 +76,11 @@ export class Exchange {
     const log = this.#log;
     log.add({
       seq: this.#seq,
-      method: this.req.method ?? '',
-      path: this.req.url ?? '',
+      method: this.req.method,
+      path: this.req.url,
       route: this.route,
       status: this.#answered ? this.res.statusCode : 0,
-      requestHeaders: headerObject(this.req.headers),
+      requestHeaders: this.req.headers,
       responseHeaders: this.#resHeaders,
       requestBodyBytes: this.#reqBodySize,
       requestBodyExcerpt: excerpt(this.#reqBody, log.excerptBytes),

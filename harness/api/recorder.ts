@@ -1,18 +1,8 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { ExchangeRecord } from './types.ts';
 
 /** Bytes of each body kept in a record: enough to show a reader what was sent. */
 export const DEFAULT_EXCERPT_BYTES = 2048;
 const MAX_RECORDS = 20_000;
-
-export function headerObject(headers: IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined) continue;
-    out[k] = Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
-}
 
 export function excerpt(body: Buffer | string | undefined, max: number): string {
   if (body === undefined) return '';

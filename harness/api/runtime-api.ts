@@ -1,12 +1,12 @@
 import { now } from '../clock.ts';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import { internalServerError } from './errors.ts';
 import { Exchange, type StateProbe } from './exchange.ts';
 import { handleInitError } from './handlers/init-error.ts';
 import { handleNext } from './handlers/next.ts';
 import { handleResult } from './handlers/result.ts';
+import { Http1Server } from './http1/server.ts';
+import type { Http1Request, Http1Response } from './http1/types.ts';
 import { ExchangeLog } from './recorder.ts';
 import { matchRoute } from './router.ts';
 import { RuntimeStateMachine, type RuntimeStateName } from './state.ts';
@@ -25,12 +25,26 @@ export interface RuntimeApiOptions {
 export type InitOutcome = { kind: 'ready'; at: number } | { kind: 'init-error'; report: InitErrorReport };
 
 /** The invocation the API is working on: delivered zero or more times, settled once. */
-export interface Inflight {
+export class Inflight {
   readonly request: InvocationRequest;
-  deliveries: number;
+  deliveries = 0;
   firstDeliveredAt: number | undefined;
-  settle: (result: RuntimeResult) => void;
-  settled: boolean;
+  settled = false;
+  readonly result: Promise<RuntimeResult>;
+  #resolve!: (r: RuntimeResult) => void;
+
+  constructor(request: InvocationRequest) {
+    this.request = request;
+    this.result = new Promise((resolve) => {
+      this.#resolve = resolve;
+    });
+  }
+
+  settle(result: RuntimeResult): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.#resolve(result);
+  }
 }
 
 function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
@@ -60,38 +74,27 @@ export class RuntimeApi implements StateProbe {
   initResult: InitOutcome | undefined;
   #faults: Required<FaultInjection>[] = [];
   #endWaiters = new Set<() => void>();
-  #server: Server;
+  #server: Http1Server | undefined;
   #address = '';
 
-  private constructor(server: Server, options: RuntimeApiOptions) {
-    this.#server = server;
+  private constructor(options: RuntimeApiOptions) {
     this.log = new ExchangeLog(options.record ?? true, options.excerptBytes);
   }
 
   static async start(options: RuntimeApiOptions = {}): Promise<RuntimeApi> {
-    const server = createServer();
-    const api = new RuntimeApi(server, options);
-    // A long-poll has no server-side timeout (SPEC.md §1.3); idle keep-alive sockets stay open.
-    server.requestTimeout = 0;
-    server.headersTimeout = 0;
-    server.keepAliveTimeout = 0;
-    server.timeout = 0;
-    server.on('request', (req, res) => api.#dispatch(req, res));
+    const api = new RuntimeApi(options);
     const host = options.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) =>
-        reject(
-          err.code === 'EADDRINUSE'
-            ? new BootspecError(ErrorCodes.PORT_IN_USE, `port ${options.port} on ${host} is in use`, {
-                hint: 'choose another port, or 0 for a free one',
-              })
-            : err,
-        ),
-      );
-      server.listen(options.port ?? 0, host, () => resolve());
-    });
-    const addr = server.address() as AddressInfo;
-    api.#address = `${host}:${addr.port}`;
+    // A long-poll has no server-side timeout (SPEC.md §1.3), and idle keep-alive connections stay open:
+    // the transport has no timers at all.
+    try {
+      api.#server = await Http1Server.listen(host, options.port ?? 0, (req, res) => api.#dispatch(req, res));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      throw new BootspecError(ErrorCodes.PORT_IN_USE, `port ${options.port} on ${host} is in use`, {
+        hint: 'choose another port, or 0 for a free one',
+      });
+    }
+    api.#address = `${host}:${api.#server.port}`;
     return api;
   }
 
@@ -133,22 +136,11 @@ export class RuntimeApi implements StateProbe {
     if (this.inflight && !this.inflight.settled) {
       throw new Error('internal: one invocation at a time per execution environment');
     }
-    const d = deferred<RuntimeResult>();
-    const inflight: Inflight = {
-      request,
-      deliveries: 0,
-      firstDeliveredAt: undefined,
-      settled: false,
-      settle: (r) => {
-        if (inflight.settled) return;
-        inflight.settled = true;
-        d.resolve(r);
-      },
-    };
+    const inflight = new Inflight(request);
     this.inflight = inflight;
     const waiting = this.parked.shift();
     if (waiting) this.deliver(waiting);
-    return d.promise;
+    return inflight.result;
   }
 
   /**
@@ -217,15 +209,14 @@ export class RuntimeApi implements StateProbe {
   }
 
   async close(): Promise<void> {
-    if (!this.#server.listening) return;
+    if (!this.#server?.listening) return;
     for (const ex of this.parked) ex.res.destroy();
     this.parked = [];
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await this.#server.close();
   }
 
-  #dispatch(req: IncomingMessage, res: ServerResponse): void {
-    const route = matchRoute(req.method ?? 'GET', req.url ?? '/');
+  #dispatch(req: Http1Request, res: Http1Response): void {
+    const route = matchRoute(req.method, req.url);
     const ex = new Exchange(this.log, this, req, res, route.name);
     switch (route.name) {
       case 'next':
@@ -241,11 +232,9 @@ export class RuntimeApi implements StateProbe {
         return ex.send(200, ['Content-Type', 'text/plain; charset=utf-8'], 'pong');
       case 'method-not-allowed':
         this.observations.unknownRoutes += 1;
-        req.resume();
         return ex.send(405, ['Allow', route.allow], '');
       case 'not-found':
         this.observations.unknownRoutes += 1;
-        req.resume();
         // Go's http.NotFound, which RAPID's router uses.
         return ex.send(404, ['Content-Type', 'text/plain; charset=utf-8', 'X-Content-Type-Options', 'nosniff'], '404 page not found\n');
     }
@@ -265,25 +254,25 @@ const HEADER_NAMES = {
 } as const;
 
 const ASCII = /^[\x00-\x7f]*$/;
+/** Header names in renderInvokeHeaders' value order, spelled for each InvocationRequest.headerCase. */
+const NAMES = {
+  canonical: Object.values(HEADER_NAMES),
+  lower: Object.values(HEADER_NAMES).map((n) => n.toLowerCase()),
+  upper: Object.values(HEADER_NAMES).map((n) => n.toUpperCase()),
+} as const;
 
 /** /next answer headers; like RAPID, an optional header is sent only when it has a value (SPEC.md §1.3). */
 export function renderInvokeHeaders(r: InvocationRequest): string[] {
   const h: string[] = [];
-  const add = (name: string, value: string | null) => {
-    if (value === null || value === '') return;
-    // Raw UTF-8 bytes on the wire, as Go's net/http writes them (Node would refuse chars above U+00FF).
-    // ASCII is the same in both; only other values need the re-encoding (it is on every invoke's path).
+  const names = NAMES[r.headerCase];
+  const values = [r.requestId, String(r.deadlineMs), r.functionArn, r.traceId, r.clientContext, r.cognitoIdentity, r.tenantId, r.invocationId, r.contentType || 'application/json'];
+  for (let i = 0; i < values.length; i++) {
+    let value = values[i];
+    if (value === null || value === '' || value === undefined) continue;
+    // Raw UTF-8 bytes on the wire, as Go's net/http writes them (the transport writes header text as latin1).
+    // ASCII is the same in both; only other values need the re-encoding.
     if (!ASCII.test(value)) value = Buffer.from(value, 'utf8').toString('latin1');
-    h.push(r.headerCase === 'lower' ? name.toLowerCase() : r.headerCase === 'upper' ? name.toUpperCase() : name, value);
-  };
-  add(HEADER_NAMES.requestId, r.requestId);
-  add(HEADER_NAMES.deadline, String(r.deadlineMs));
-  add(HEADER_NAMES.arn, r.functionArn);
-  add(HEADER_NAMES.trace, r.traceId);
-  add(HEADER_NAMES.clientContext, r.clientContext);
-  add(HEADER_NAMES.cognito, r.cognitoIdentity);
-  add(HEADER_NAMES.tenant, r.tenantId);
-  add(HEADER_NAMES.invocationId, r.invocationId);
-  add(HEADER_NAMES.contentType, r.contentType || 'application/json');
+    h.push(names[i] as string, value);
+  }
   return h;
 }

@@ -4,6 +4,7 @@
  * else runs unpinned and says so. The placement is recorded with every result.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { now } from '../clock.ts';
 import type { Driver, DriverPaths, LaunchSpec, RuntimeProcess } from '../drivers/types.ts';
 import { cProgram } from './c-programs.ts';
 import type { Placement, PlacementMode } from './types.ts';
@@ -119,7 +120,7 @@ class PlacedDriver implements Driver {
 
   start(spec: LaunchSpec): Promise<RuntimeProcess> {
     return this.#cpus.spawnOnRuntimeCpu(() => {
-      this.#onSpawn?.(performance.timeOrigin + performance.now());
+      this.#onSpawn?.(now());
       return this.#inner.start(spec);
     });
   }

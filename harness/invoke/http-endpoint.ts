@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readBoundedBody } from '../api/body.ts';
+import { Http1Server } from '../api/http1/server.ts';
+import type { Http1Request, Http1Response } from '../api/http1/types.ts';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import type { EnvironmentPool } from './pool.ts';
 import type { InvocationRecord } from './types.ts';
@@ -24,39 +23,32 @@ export interface InvokeEndpointOptions {
  * on failures, timeouts and crashes as error bodies, 413 for oversized requests, log tails.
  */
 export class InvokeEndpoint {
-  readonly #server: Server;
+  #server: Http1Server | undefined;
   readonly #o: InvokeEndpointOptions;
   #address = '';
 
-  private constructor(server: Server, o: InvokeEndpointOptions) {
-    this.#server = server;
+  private constructor(o: InvokeEndpointOptions) {
     this.#o = o;
   }
 
+  /** Served by the mock's own HTTP/1.1 transport: the endpoint is on every `serve` invoke's path too. */
   static async start(o: InvokeEndpointOptions): Promise<InvokeEndpoint> {
-    const server = createServer();
-    const ep = new InvokeEndpoint(server, o);
-    server.requestTimeout = 0;
-    server.on('request', (req, res) => {
-      ep.#handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, { Type: 'Service', message: (err as Error).message });
-        else res.destroy();
-      });
-    });
+    const ep = new InvokeEndpoint(o);
     const host = o.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) =>
-        reject(
-          err.code === 'EADDRINUSE'
-            ? new BootspecError(ErrorCodes.PORT_IN_USE, `port ${o.port} on ${host} is already in use`, {
-                hint: `pick another with --port, or stop what listens there (ss -ltnp 'sport = :${o.port}')`,
-              })
-            : err,
-        ),
-      );
-      server.listen(o.port ?? 0, host, () => resolve());
-    });
-    ep.#address = `${host}:${(server.address() as AddressInfo).port}`;
+    try {
+      ep.#server = await Http1Server.listen(host, o.port ?? 0, (req, res) => {
+        ep.#handle(req, res).catch((err: unknown) => {
+          if (!res.answered) sendJson(res, 500, { Type: 'Service', message: (err as Error).message });
+          else res.destroy();
+        });
+      });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      throw new BootspecError(ErrorCodes.PORT_IN_USE, `port ${o.port} on ${host} is already in use`, {
+        hint: `pick another with --port, or stop what listens there (ss -ltnp 'sport = :${o.port}')`,
+      });
+    }
+    ep.#address = `${host}:${ep.#server.port}`;
     return ep;
   }
 
@@ -69,20 +61,21 @@ export class InvokeEndpoint {
   }
 
   async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((r) => this.#server.close(() => r()));
+    await this.#server?.close();
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0] as string;
+  async #handle(req: Http1Request, res: Http1Response): Promise<void> {
+    const path = req.url.split('?')[0] as string;
     const m = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(path);
+    // The body must be asked for in this callback; every answer below waits for it to be read.
+    const reading = req.readBody(MAX_REQUEST_PAYLOAD);
     if (!m) return sendJson(res, 404, { Type: 'User', message: `Unknown path ${path}; POST /2015-03-31/functions/function/invocations` });
     if (req.method !== 'POST') return sendJson(res, 405, { Type: 'User', message: 'Use POST' });
     const name = decodeURIComponent(m[1] as string);
     if (name !== 'function' && name !== this.#o.functionName && !name.endsWith(`:function:${this.#o.functionName}`)) {
       return sendJson(res, 404, { Type: 'User', message: `Function not found: ${name} (this endpoint serves "function" and "${this.#o.functionName}")` });
     }
-    const body = await readBoundedBody(req, MAX_REQUEST_PAYLOAD);
+    const body = await reading;
     if (body.kind === 'truncated') return void res.destroy();
     if (body.kind === 'too-large') {
       return sendJson(res, 413, { Type: 'User', message: `Request must be smaller than ${MAX_REQUEST_PAYLOAD} bytes for the InvokeFunction operation` });
@@ -118,9 +111,8 @@ export class InvokeEndpoint {
   }
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
+function header(req: Http1Request, name: string): string | undefined {
+  return req.headers[name];
 }
 
 /** X-Amz-Client-Context is base64 of a JSON object; the runtime gets the decoded JSON (SPEC.md §1.3). */
@@ -142,11 +134,10 @@ function logTail(r: InvocationRecord): string {
   return buf.subarray(Math.max(0, buf.length - LOG_TAIL_BYTES)).toString('base64');
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | string): void {
-  res.writeHead(status, { ...headers, 'Content-Length': String(Buffer.byteLength(body)) });
-  res.end(body);
+function send(res: Http1Response, status: number, headers: Record<string, string>, body: Buffer | string): void {
+  res.send(status, Object.entries(headers).flat(), body);
 }
 
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
+function sendJson(res: Http1Response, status: number, value: unknown): void {
   send(res, status, { 'Content-Type': 'application/json' }, JSON.stringify(value));
 }

@@ -48,6 +48,8 @@ function headerValue(name: string, value: string | null): string | null {
   return value;
 }
 
+const CALLER_HEADERS = ['requestId', 'functionArn', 'traceId', 'clientContext', 'cognitoIdentity', 'tenantId', 'invocationId', 'contentType'] as const;
+
 /** The /next delivery for one invocation; the deadline is filled in when the invocation starts. */
 export function buildRequest(opts: InvokeOptions, config: FunctionConfig, sendInvocationId: boolean): InvocationRequest {
   const r: InvocationRequest = {
@@ -63,8 +65,7 @@ export function buildRequest(opts: InvokeOptions, config: FunctionConfig, sendIn
     invocationId: opts.invocationId === undefined ? (sendInvocationId ? randomUUID() : null) : opts.invocationId,
     headerCase: opts.headerCase ?? 'canonical',
   };
-  for (const k of ['requestId', 'functionArn', 'traceId', 'clientContext', 'cognitoIdentity', 'tenantId', 'invocationId', 'contentType'] as const) {
-    headerValue(k, r[k]);
-  }
+  // Only values the caller chose can hold CR/LF/NUL; generated ones cannot (and this runs per invoke).
+  for (const k of CALLER_HEADERS) if (opts[k] !== undefined) headerValue(k, r[k]);
   return r;
 }

@@ -1,5 +1,4 @@
 import { now } from '../../clock.ts';
-import { readBoundedBody } from '../body.ts';
 import { MAX_PAYLOAD_SIZE, internalServerError, invalidStateTransition, requestEntityTooLarge } from '../errors.ts';
 import type { Exchange } from '../exchange.ts';
 import type { RuntimeApi } from '../runtime-api.ts';
@@ -10,7 +9,7 @@ import type { RuntimeApi } from '../runtime-api.ts';
  */
 export async function handleInitError(api: RuntimeApi, ex: Exchange): Promise<void> {
   const generation = api.generation;
-  const body = await readBoundedBody(ex.req, MAX_PAYLOAD_SIZE);
+  const body = await ex.req.readBody(MAX_PAYLOAD_SIZE);
   ex.noteRequestBody(body.kind === 'ok' ? body.body : undefined, body.size);
   if (generation !== api.generation) {
     ex.res.destroy();
@@ -22,13 +21,12 @@ export async function handleInitError(api: RuntimeApi, ex: Exchange): Promise<vo
   if (!t.ok) return ex.sendJson(403, invalidStateTransition(t.from, 'InitError'));
   if (body.kind === 'too-large') ex.sendJson(413, requestEntityTooLarge());
   else ex.sendJson(202, { status: 'OK' });
-  const type = ex.req.headers['lambda-runtime-function-error-type'];
   api.resolveInit({
     kind: 'init-error',
     report: {
       payload: body.kind === 'ok' ? body.body : Buffer.alloc(0),
       contentType: ex.req.headers['content-type'],
-      errorTypeHeader: Array.isArray(type) ? type.join(', ') : type,
+      errorTypeHeader: ex.req.headers['lambda-runtime-function-error-type'],
       at: now(),
     },
   });

@@ -9,7 +9,6 @@ import type { RuntimeApi } from '../runtime-api.ts';
  * result posted gets the same event again, as in RAPID.
  */
 export function handleNext(api: RuntimeApi, ex: Exchange): void {
-  ex.req.resume();
   if (api.takeFault('next')) return ex.sendJson(500, internalServerError());
   const t = api.machine.apply('Ready');
   if (!t.ok) return ex.sendJson(403, invalidStateTransition(t.from, 'Ready'));
@@ -24,8 +23,7 @@ export function handleNext(api: RuntimeApi, ex: Exchange): void {
   if (api.inflight && !api.inflight.settled && api.inflight.deliveries === 0) return api.deliver(ex);
 
   api.parked.push(ex);
-  ex.res.once('close', () => {
-    if (ex.answered) return;
+  ex.res.onAbandoned(() => {
     const i = api.parked.indexOf(ex);
     if (i !== -1) api.parked.splice(i, 1);
     api.observations.abortedNext += 1;

@@ -1,5 +1,4 @@
 import { now } from '../../clock.ts';
-import { readBoundedBody } from '../body.ts';
 import {
   MAX_PAYLOAD_SIZE,
   PlatformErrorType,
@@ -13,9 +12,9 @@ import {
 import type { Exchange } from '../exchange.ts';
 import type { RuntimeApi } from '../runtime-api.ts';
 import type { RuntimeResult } from '../types.ts';
-import { headerObject } from '../recorder.ts';
 
 const ERROR_CAUSE_JSON = 'application/vnd.aws.lambda.error.cause+json';
+const ACCEPTED = { status: 'OK' };
 
 /**
  * POST /runtime/invocation/{id}/response and /error (SPEC.md §1.4, §1.5). Checks in RAPID's order:
@@ -23,7 +22,7 @@ const ERROR_CAUSE_JSON = 'application/vnd.aws.lambda.error.cause+json';
  */
 export async function handleResult(api: RuntimeApi, ex: Exchange, kind: 'response' | 'error', requestId: string): Promise<void> {
   const generation = api.generation;
-  const body = await readBoundedBody(ex.req, MAX_PAYLOAD_SIZE);
+  const body = await ex.req.readBody(MAX_PAYLOAD_SIZE);
   ex.noteRequestBody(body.kind === 'ok' ? body.body : undefined, body.size);
   // The environment was reset while the body was being read: the process that sent it is gone.
   if (generation !== api.generation) {
@@ -47,20 +46,24 @@ export async function handleResult(api: RuntimeApi, ex: Exchange, kind: 'respons
   const at = now();
   const contentType = ex.req.headers['content-type'];
   const mode = ex.req.headers['lambda-runtime-function-response-mode'];
+  // The answer is written before the invoker hears of the result (no closures: this runs per invoke).
   let result: RuntimeResult;
-  let answer: () => void;
+  let status = 202;
+  let answer: unknown = ACCEPTED;
   if (kind === 'response' && mode !== undefined && mode !== 'streaming') {
     result = platformResult(PlatformErrorType.InvalidResponseModeHeader, at);
-    answer = () => ex.sendJson(400, invalidFunctionResponseMode());
+    status = 400;
+    answer = invalidFunctionResponseMode();
   } else if (body.kind === 'too-large') {
     result = { kind: 'too-large', size: body.size, at };
-    answer = () => ex.sendJson(413, requestEntityTooLarge());
+    status = 413;
+    answer = requestEntityTooLarge();
   } else if (body.kind === 'truncated') {
     result = platformResult(PlatformErrorType.TruncatedResponse, at);
-    answer = () => ex.sendJson(400, truncatedRequest());
+    status = 400;
+    answer = truncatedRequest();
   } else if (kind === 'response') {
-    result = { kind: 'response', payload: body.body, contentType, headers: headerObject(ex.req.headers), at };
-    answer = () => ex.sendJson(202, { status: 'OK' });
+    result = { kind: 'response', payload: body.body, contentType, headers: ex.req.headers, at };
   } else {
     const payload = contentType?.startsWith(ERROR_CAUSE_JSON) ? stripErrorCause(body.body) : body.body;
     result = {
@@ -69,19 +72,17 @@ export async function handleResult(api: RuntimeApi, ex: Exchange, kind: 'respons
       contentType: contentType?.startsWith(ERROR_CAUSE_JSON) ? 'application/json' : contentType,
       errorTypeHeader: header(ex, 'lambda-runtime-function-error-type'),
       xrayCause: header(ex, 'lambda-runtime-function-xray-error-cause'),
-      headers: headerObject(ex.req.headers),
+      headers: ex.req.headers,
       at,
     };
-    answer = () => ex.sendJson(202, { status: 'OK' });
   }
   api.machine.responseSent();
-  answer();
+  ex.sendJson(status, answer);
   inflight.settle(result);
 }
 
 function header(ex: Exchange, name: string): string | undefined {
-  const v = ex.req.headers[name];
-  return Array.isArray(v) ? v.join(', ') : v;
+  return ex.req.headers[name];
 }
 
 /** A platform-made error for the caller; the runtime's own body did not make it through. */

@@ -1,0 +1,124 @@
+/**
+ * Parsing of an HTTP/1.1 request head (RFC 9112 §2–§6), strict where laxness lets requests be
+ * smuggled (both Content-Length and Transfer-Encoding, conflicting lengths, folded lines) and as
+ * Go's net/http answers otherwise, since RAPID is a Go server: 400 for a malformed request, 501 for
+ * an unsupported transfer coding, 505 for an unknown HTTP version.
+ */
+import type { RequestHead } from './types.ts';
+
+export type BodyFraming = { kind: 'none' } | { kind: 'length'; length: number } | { kind: 'chunked' };
+
+export type HeadParse =
+  | { ok: true; head: RequestHead; framing: BodyFraming; keepAlive: boolean; expectContinue: boolean }
+  | { ok: false; status: 400 | 417 | 501 | 505; message: string };
+
+// tchar (RFC 9110 §5.6.2) by char code; the head is on every invoke's path, so no regex per field.
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TCHAR[c.charCodeAt(0)] = 1;
+const FIRST_WINS = new Set(['content-type', 'host', 'user-agent', 'authorization']);
+const DIGITS = /^[0-9]{1,15}$/;
+
+function bad(message: string): HeadParse {
+  return { ok: false, status: 400, message };
+}
+
+function isToken(s: string, from: number, to: number): boolean {
+  if (from >= to) return false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127 || TCHAR[c] === 0) return false;
+  }
+  return true;
+}
+
+/** Field values and targets: visible ASCII, obs-text, SP, HTAB (RFC 9110 §5.5); no CR, LF, NUL, other controls. */
+function isFieldText(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 32 && c !== 9) || c === 127) return false;
+  }
+  return true;
+}
+
+/** `text` is the head in latin1, without its closing empty line. */
+export function parseHead(text: string): HeadParse {
+  let start = 0;
+  // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request line.
+  while (text.charCodeAt(start) === 13 && text.charCodeAt(start + 1) === 10) start += 2;
+  let eol = text.indexOf('\r\n', start);
+  if (eol === -1) eol = text.length;
+  const sp1 = text.indexOf(' ', start);
+  const sp2 = sp1 === -1 ? -1 : text.indexOf(' ', sp1 + 1);
+  if (sp2 === -1 || sp2 >= eol || text.indexOf(' ', sp2 + 1) !== -1 && text.indexOf(' ', sp2 + 1) < eol) return bad('malformed request line');
+  if (!isToken(text, start, sp1) || sp2 === sp1 + 1 || !isFieldText(text, sp1 + 1, sp2)) return bad('malformed request line');
+  const method = text.slice(start, sp1);
+  const target = text.slice(sp1 + 1, sp2);
+  const version = text.slice(sp2 + 1, eol);
+  let httpVersion: '1.0' | '1.1';
+  if (version === 'HTTP/1.1') httpVersion = '1.1';
+  else if (version === 'HTTP/1.0') httpVersion = '1.0';
+  else if (/^HTTP\/[0-9]\.[0-9]$/.test(version)) return { ok: false, status: 505, message: 'HTTP version not supported' };
+  else return bad('malformed HTTP version');
+
+  const headers: Record<string, string> = {};
+  for (let at = eol + 2; at < text.length; ) {
+    let end = text.indexOf('\r\n', at);
+    if (end === -1) end = text.length;
+    const colon = text.indexOf(':', at);
+    if (colon === -1 || colon >= end) return bad('malformed header line');
+    const c0 = text.charCodeAt(at);
+    if (c0 === 32 || c0 === 9) return bad('folded header line');
+    if (!isToken(text, at, colon)) return bad(`malformed header name ${JSON.stringify(text.slice(at, colon))}`);
+    let a = colon + 1;
+    let b = end;
+    while (a < b && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9)) a++;
+    while (b > a && (text.charCodeAt(b - 1) === 32 || text.charCodeAt(b - 1) === 9)) b--;
+    if (!isFieldText(text, a, b)) return bad(`invalid character in header ${text.slice(at, colon)}`);
+    const key = text.slice(at, colon).toLowerCase();
+    const value = text.slice(a, b);
+    at = end + 2;
+    const seen = headers[key];
+    if (seen === undefined) headers[key] = value;
+    else if (key === 'content-length') {
+      if (seen !== value) return bad('conflicting Content-Length');
+    } else if (!FIRST_WINS.has(key)) headers[key] = `${seen}, ${value}`;
+  }
+
+  let framing: BodyFraming = { kind: 'none' };
+  const te = headers['transfer-encoding'];
+  const cl = headers['content-length'];
+  if (te !== undefined) {
+    if (cl !== undefined) return bad('both Transfer-Encoding and Content-Length');
+    if (te.toLowerCase() !== 'chunked' || httpVersion === '1.0') return { ok: false, status: 501, message: 'unsupported transfer encoding' };
+    framing = { kind: 'chunked' };
+  } else if (cl !== undefined) {
+    if (!DIGITS.test(cl)) return bad('invalid Content-Length');
+    const length = Number(cl);
+    if (length > 0) framing = { kind: 'length', length };
+  }
+
+  const connection = headers.connection?.toLowerCase() ?? '';
+  const keepAlive = httpVersion === '1.1' ? !hasToken(connection, 'close') : hasToken(connection, 'keep-alive');
+  const expect = headers.expect;
+  let expectContinue = false;
+  if (expect !== undefined && httpVersion === '1.1') {
+    if (expect.toLowerCase() !== '100-continue') return { ok: false, status: 417, message: 'unsupported Expect' };
+    expectContinue = true;
+  }
+  const url = absoluteToOrigin(target);
+  return { ok: true, head: { method, url, httpVersion, headers }, framing, keepAlive, expectContinue };
+}
+
+function hasToken(list: string, token: string): boolean {
+  if (list === '') return false;
+  return list.split(',').some((t) => t.trim() === token);
+}
+
+/** `http://host:port/path?q` → `/path?q` (RFC 9112 §3.2.2: servers must accept the absolute form). */
+function absoluteToOrigin(target: string): string {
+  if (target.charCodeAt(0) === 47 /* / */) return target;
+  const m = /^https?:\/\/[^/?#]*/i.exec(target);
+  if (!m) return target;
+  const rest = target.slice(m[0].length);
+  return rest === '' ? '/' : rest.startsWith('/') ? rest : `/${rest}`;
+}

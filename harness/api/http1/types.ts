@@ -1,0 +1,43 @@
+/** Public shapes of the mock's HTTP/1.1 transport: one request and the answer written to it. */
+
+/** A request line and header block as read from the wire. */
+export interface RequestHead {
+  method: string;
+  /** The request target as sent (origin form; an absolute-form target is reduced to its path). */
+  url: string;
+  httpVersion: '1.0' | '1.1';
+  /** Lower-case names; repeated fields joined with ", " (Content-Type and Content-Length keep the first). */
+  headers: Record<string, string>;
+}
+
+export type BodyResult =
+  /** The whole body, within the limit. */
+  | { kind: 'ok'; body: Buffer; size: number; trailers: Record<string, string> }
+  /** More than `limit` bytes arrived; none were kept, all were read so the client can read the answer. */
+  | { kind: 'too-large'; size: number }
+  /** The client went away (or broke the chunked framing) before the body ended. */
+  | { kind: 'truncated'; size: number };
+
+export interface Http1Request extends RequestHead {
+  /**
+   * Reads the body, holding at most `limit` bytes. Must be called in the request callback itself,
+   * at most once; a body nobody asked for is read and dropped.
+   */
+  readBody(limit: number): Promise<BodyResult>;
+}
+
+export interface Http1Response {
+  /** The status written, 0 until then. */
+  readonly statusCode: number;
+  readonly answered: boolean;
+  /** The connection is gone (closed by either side, or destroyed). */
+  readonly closed: boolean;
+  /** Writes status, header name/value pairs (case kept), Date, Content-Length and the body. */
+  send(status: number, headers: readonly string[], body: Buffer | string): void;
+  /** Cuts the connection without an answer. */
+  destroy(): void;
+  /** Called (each callback once) if the connection goes away before this request was answered. */
+  onAbandoned(callback: () => void): void;
+}
+
+export type RequestListener = (req: Http1Request, res: Http1Response) => void;
