@@ -56,7 +56,7 @@ class Response implements Http1Response {
   answered = false;
   #conn: Connection;
   #headOnly: boolean;
-  #abandoned: (() => void)[] | undefined;
+  #abandoned: (() => void)[] = [];
 
   constructor(conn: Connection, headOnly: boolean) {
     this.#conn = conn;
@@ -71,7 +71,7 @@ class Response implements Http1Response {
     if (this.answered || this.#conn.closed) return;
     this.answered = true;
     this.statusCode = status;
-    this.#abandoned = undefined;
+    this.#abandoned = [];
     let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
     for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
     const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
@@ -85,13 +85,13 @@ class Response implements Http1Response {
 
   onAbandoned(callback: () => void): void {
     if (this.answered) return;
-    (this.#abandoned ??= []).push(callback);
+    this.#abandoned.push(callback);
   }
 
   abandon(): void {
     const callbacks = this.#abandoned;
-    this.#abandoned = undefined;
-    if (!this.answered) for (const cb of callbacks ?? []) cb();
+    this.#abandoned = [];
+    if (!this.answered) for (const cb of callbacks) cb();
   }
 }
 

@@ -1,0 +1,325 @@
+import { type Socket, connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChunkedDecoder, LengthDecoder, type BodySink } from '../../harness/api/http1/body.ts';
+import { MAX_HEAD_BYTES } from '../../harness/api/http1/connection.ts';
+import { parseHead } from '../../harness/api/http1/head.ts';
+import { Http1Server } from '../../harness/api/http1/server.ts';
+
+/** The mock's HTTP/1.1 transport, spoken to byte by byte as a runtime client would. */
+
+interface Answer {
+  status: number;
+  head: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Reads HTTP answers off a socket (Content-Length framed, as the transport writes them). */
+class RawClient {
+  readonly socket: Socket;
+  #buf = Buffer.alloc(0);
+  #waiters: (() => void)[] = [];
+  closed = false;
+
+  private constructor(socket: Socket) {
+    this.socket = socket;
+    socket.on('data', (d: Buffer) => {
+      this.#buf = Buffer.concat([this.#buf, d]);
+      this.#wake();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.#wake();
+    });
+    socket.on('error', () => {});
+  }
+
+  static open(port: number): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const s = connect(port, '127.0.0.1', () => resolve(new RawClient(s)));
+      s.once('error', reject);
+    });
+  }
+
+  #wake(): void {
+    for (const w of this.#waiters.splice(0)) w();
+  }
+
+  #until(ready: () => boolean, what: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 5000);
+      const check = () => {
+        if (ready()) {
+          clearTimeout(timer);
+          resolve();
+        } else if (this.closed) {
+          clearTimeout(timer);
+          reject(new Error(`connection closed while waiting for ${what}`));
+        } else this.#waiters.push(check);
+      };
+      check();
+    });
+  }
+
+  write(data: string | Buffer): Promise<void> {
+    return new Promise((resolve) => this.socket.write(data, () => resolve()));
+  }
+
+  /** `headOnly`: the answer to HEAD, which has a Content-Length but no body. */
+  async answer(headOnly = false): Promise<Answer> {
+    let end = -1;
+    await this.#until(() => (end = this.#buf.indexOf('\r\n\r\n')) !== -1, 'an answer head');
+    const head = this.#buf.toString('latin1', 0, end);
+    const headers: Record<string, string> = {};
+    for (const line of head.split('\r\n').slice(1)) {
+      const i = line.indexOf(':');
+      headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
+    }
+    const status = Number(head.slice(9, 12));
+    const length = status === 100 || headOnly ? 0 : Number(headers['content-length'] ?? 0);
+    await this.#until(() => this.#buf.length >= end + 4 + length, 'an answer body');
+    const body = this.#buf.toString('utf8', end + 4, end + 4 + length);
+    this.#buf = this.#buf.subarray(end + 4 + length);
+    return { status, head, headers, body };
+  }
+
+  async json(): Promise<Record<string, unknown>> {
+    const a = await this.answer();
+    return JSON.parse(a.body) as Record<string, unknown>;
+  }
+
+  whenClosed(): Promise<void> {
+    return this.#until(() => this.closed, 'the connection to close');
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+let server: Http1Server;
+let abandoned = 0;
+const bodies: string[] = [];
+
+beforeAll(async () => {
+  server = await Http1Server.listen('127.0.0.1', 0, (req, res) => {
+    if (req.url === '/park') {
+      res.onAbandoned(() => {
+        abandoned += 1;
+      });
+      return;
+    }
+    const reading = req.readBody(Number(req.headers['x-limit'] ?? 1_000_000));
+    void reading.then((b) => {
+      bodies.push(b.kind);
+      res.send(200, ['Content-Type', 'application/json'], JSON.stringify({
+        method: req.method,
+        url: req.url,
+        version: req.httpVersion,
+        headers: req.headers,
+        body: b.kind,
+        size: b.size,
+        text: b.kind === 'ok' ? b.body.toString('utf8') : undefined,
+        trailers: b.kind === 'ok' ? b.trailers : undefined,
+      }));
+    });
+  });
+});
+afterAll(() => server.close());
+
+describe('requests', () => {
+  it('reads a head and a Content-Length body split across many writes', async () => {
+    const c = await RawClient.open(server.port);
+    const raw = 'POST /a?b=1 HTTP/1.1\r\nHost: x\r\nX-Two: 1\r\nx-two: 2\r\nContent-Length: 11\r\n\r\nhello world';
+    for (const piece of raw.match(/.{1,7}/gs) ?? []) await c.write(piece);
+    const j = await c.json();
+    expect(j).toMatchObject({ method: 'POST', url: '/a?b=1', version: '1.1', body: 'ok', size: 11, text: 'hello world' });
+    expect((j.headers as Record<string, string>)['x-two']).toBe('1, 2');
+    c.close();
+  });
+
+  it('decodes a chunked body with extensions and trailers', async () => {
+    const c = await RawClient.open(server.port);
+    await c.write('POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n');
+    await c.write('1\r\n \r\n5\r\nworld\r\n0\r\nLambda-Runtime-Function-Error-Type: E.x\r\n\r\n');
+    const j = await c.json();
+    expect(j).toMatchObject({ body: 'ok', size: 11, text: 'hello world', trailers: { 'lambda-runtime-function-error-type': 'E.x' } });
+    c.close();
+  });
+
+  it('keeps the connection alive and answers pipelined requests in order', async () => {
+    const c = await RawClient.open(server.port);
+    await c.write('GET /1 HTTP/1.1\r\n\r\nPOST /2 HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET /3 HTTP/1.1\r\n\r\n');
+    const urls = [(await c.json()).url, (await c.json()).url, (await c.json()).url];
+    expect(urls).toEqual(['/1', '/2', '/3']);
+    await c.write('GET /4 HTTP/1.1\r\n\r\n');
+    expect((await c.json()).url).toBe('/4');
+    expect(c.closed).toBe(false);
+    c.close();
+  });
+
+  it('answers Expect: 100-continue before the body', async () => {
+    const c = await RawClient.open(server.port);
+    await c.write('POST /e HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n');
+    expect((await c.answer()).status).toBe(100);
+    await c.write('{}');
+    expect(await c.json()).toMatchObject({ text: '{}' });
+    c.close();
+  });
+
+  it('closes after the answer for HTTP/1.0 and for Connection: close', async () => {
+    for (const req of ['GET /x HTTP/1.0\r\n\r\n', 'GET /x HTTP/1.1\r\nConnection: close\r\n\r\n']) {
+      const c = await RawClient.open(server.port);
+      await c.write(req);
+      const a = await c.answer();
+      expect(a.status).toBe(200);
+      expect(a.headers.connection).toBe('close');
+      await c.whenClosed();
+    }
+  });
+
+  it('reduces an absolute-form target to its path', async () => {
+    const c = await RawClient.open(server.port);
+    await c.write('GET http://127.0.0.1:9001/2018-06-01/ping HTTP/1.1\r\n\r\n');
+    expect((await c.json()).url).toBe('/2018-06-01/ping');
+    c.close();
+  });
+
+  it('sends no body to HEAD but keeps Content-Length', async () => {
+    const c = await RawClient.open(server.port);
+    await c.write('HEAD /h HTTP/1.1\r\n\r\nGET /after HTTP/1.1\r\n\r\n');
+    const head = await c.answer(true);
+    expect(Number(head.headers['content-length'])).toBeGreaterThan(0);
+    // The transport dropped the HEAD body, so the next answer starts right after the head.
+    const raw = await c.answer();
+    expect(raw.status).toBe(200);
+    expect(JSON.parse(raw.body).url).toBe('/after');
+    c.close();
+  });
+});
+
+describe('bodies that do not end well', () => {
+  it('reads a body over the limit to its end, keeps none of it, and answers', async () => {
+    const c = await RawClient.open(server.port);
+    const big = Buffer.alloc(3 * 1024 * 1024, 120);
+    await c.write(`POST /big HTTP/1.1\r\nX-Limit: 1000\r\nContent-Length: ${big.length}\r\n\r\n`);
+    await c.write(big);
+    expect(await c.json()).toMatchObject({ body: 'too-large', size: big.length });
+    c.close();
+  });
+
+  it('reports a body cut off by the client as truncated', async () => {
+    const before = bodies.length;
+    const c = await RawClient.open(server.port);
+    await c.write('POST /cut HTTP/1.1\r\nContent-Length: 100\r\n\r\nonly this');
+    c.close();
+    await waitFor(() => bodies.length > before);
+    expect(bodies.at(-1)).toBe('truncated');
+  });
+
+  it('reports broken chunk framing as truncated and closes after the answer', async () => {
+    const c = await RawClient.open(server.port);
+    await c.write('POST /bad HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX');
+    expect(await c.json()).toMatchObject({ body: 'truncated' });
+    await c.whenClosed();
+  });
+
+  it('calls back when the client leaves a request unanswered', async () => {
+    const before = abandoned;
+    const c = await RawClient.open(server.port);
+    await c.write('GET /park HTTP/1.1\r\n\r\n');
+    await new Promise((r) => setImmediate(r));
+    c.close();
+    await waitFor(() => abandoned > before);
+    expect(abandoned).toBe(before + 1);
+  });
+});
+
+describe('requests that cannot be read', () => {
+  const cases: [string, string, number][] = [
+    ['a malformed request line', 'GARBAGE\r\n\r\n', 400],
+    ['a space in a header name', 'GET / HTTP/1.1\r\nBad Name: x\r\n\r\n', 400],
+    ['a folded header line', 'GET / HTTP/1.1\r\nA: b\r\n  c\r\n\r\n', 400],
+    ['both Content-Length and Transfer-Encoding', 'POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n', 400],
+    ['conflicting Content-Length values', 'POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n', 400],
+    ['a negative Content-Length', 'POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n', 400],
+    ['a transfer coding other than chunked', 'POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n', 501],
+    ['an unknown HTTP version', 'GET / HTTP/2.0\r\n\r\n', 505],
+    ['an Expect other than 100-continue', 'POST / HTTP/1.1\r\nExpect: 200-ok\r\nContent-Length: 1\r\n\r\nx', 417],
+  ];
+  for (const [what, raw, status] of cases) {
+    it(`answers ${status} to ${what} and closes`, async () => {
+      const c = await RawClient.open(server.port);
+      await c.write(raw);
+      const a = await c.answer();
+      expect(a.status).toBe(status);
+      expect(a.headers.connection).toBe('close');
+      await c.whenClosed();
+    });
+  }
+
+  it('answers 431 to a head over Go’s limit', async () => {
+    const c = await RawClient.open(server.port);
+    await c.write(`GET / HTTP/1.1\r\nX-Big: ${'a'.repeat(MAX_HEAD_BYTES)}`);
+    expect((await c.answer()).status).toBe(431);
+    await c.whenClosed();
+  });
+});
+
+describe('decoders', () => {
+  function collect(): BodySink & { out: Buffer[]; ended?: Record<string, string>; failed: boolean } {
+    const s = {
+      out: [] as Buffer[],
+      ended: undefined as Record<string, string> | undefined,
+      failed: false,
+      data: (b: Buffer) => void s.out.push(Buffer.from(b)),
+      end: (t: Record<string, string>) => {
+        s.ended = t;
+      },
+      fail: () => {
+        s.failed = true;
+      },
+    };
+    return s;
+  }
+
+  it('decode the same chunked body whatever the split points', () => {
+    const wire = Buffer.from('3\r\nabc\r\nA;x=y\r\n0123456789\r\n0\r\nT: v\r\n\r\nNEXT');
+    for (let a = 0; a <= wire.length; a++) {
+      const d = new ChunkedDecoder();
+      const sink = collect();
+      let used = d.push(wire.subarray(0, a), sink);
+      if (!d.done) used += d.push(wire.subarray(a), sink);
+      expect(Buffer.concat(sink.out).toString()).toBe('abc0123456789');
+      expect(sink.ended).toEqual({ t: 'v' });
+      expect(wire.subarray(used).toString()).toBe('NEXT');
+    }
+  });
+
+  it('refuse malformed chunk sizes and missing CRLFs', () => {
+    for (const bad of ['zz\r\n', '5\r\nhelloX', '3\nabc\r\n', `${'f'.repeat(20)}\r\n`]) {
+      expect(new ChunkedDecoder().push(Buffer.from(bad), collect())).toBe(-1);
+    }
+  });
+
+  it('stop a Content-Length body at its length', () => {
+    const d = new LengthDecoder(3);
+    const sink = collect();
+    expect(d.push(Buffer.from('abcdef'), sink)).toBe(3);
+    expect(d.done).toBe(true);
+    expect(sink.ended).toEqual({});
+  });
+
+  it('parse a head with leading empty lines and optional whitespace', () => {
+    const p = parseHead('\r\nGET /x HTTP/1.1\r\nA:\t v \r\nB:');
+    expect(p).toMatchObject({ ok: true, head: { url: '/x', headers: { a: 'v', b: '' } }, keepAlive: true });
+  });
+});
+
+async function waitFor(cond: () => boolean): Promise<void> {
+  const end = Date.now() + 5000;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met within 5 s');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
