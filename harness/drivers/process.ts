@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import { findBwrap, sandboxArgs } from './bwrap.ts';
 import { splitLines } from './lines.ts';
-import { treePeakKb } from './proc-tree.ts';
+import { TreePeak } from './proc-tree.ts';
 import { trackChild } from './reaper.ts';
 import type { Driver, DriverPaths, ExitInfo, LaunchSpec, RuntimeProcess } from './types.ts';
 
@@ -69,10 +69,12 @@ class LocalProcess implements RuntimeProcess {
   #child: ChildProcess;
   #exit: ExitInfo | undefined;
   #peakKb = 0;
+  #tree: TreePeak;
 
   constructor(child: ChildProcess, spec: LaunchSpec, sandboxed: boolean) {
     this.#child = child;
     this.pid = child.pid as number;
+    this.#tree = new TreePeak(this.pid);
     const untrack = trackChild(this.pid);
     const out = splitLines(child.stdout as NonNullable<typeof child.stdout>, (t, at) => spec.onLine('stdout', t, at));
     const err = splitLines(child.stderr as NonNullable<typeof child.stderr>, (t, at) => spec.onLine('stderr', t, at));
@@ -81,6 +83,7 @@ class LocalProcess implements RuntimeProcess {
     });
     this.exited = Promise.all([exit, out, err]).then(([info]) => {
       untrack();
+      this.#tree.close();
       this.#exit = info;
       return info;
     });
@@ -104,7 +107,7 @@ class LocalProcess implements RuntimeProcess {
   }
 
   peakRssKb(): number {
-    if (!this.hasExited) this.#peakKb = Math.max(this.#peakKb, treePeakKb(this.pid));
+    if (!this.hasExited) this.#peakKb = Math.max(this.#peakKb, this.#tree.sampleKb());
     return this.#peakKb;
   }
 }

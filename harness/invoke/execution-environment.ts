@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { now } from '../clock.ts';
+import type { ExchangeLogMark } from '../api/recorder.ts';
 import { RuntimeApi } from '../api/runtime-api.ts';
 import type { ApiObservations, ExchangeRecord, FaultInjection, InvocationRequest, RuntimeResult } from '../api/types.ts';
 import type { Driver, ExitInfo, RuntimeProcess } from '../drivers/types.ts';
@@ -10,7 +11,7 @@ import type { AssembledFiles, FunctionConfig } from '../environment/types.ts';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import { endLine, initReportLine, reportLine, startLine } from './platform-lines.ts';
 import { buildRequest } from './request.ts';
-import { fromInit, fromRace, initErrorType, type Raced } from './outcome.ts';
+import { fromInit, fromRace, initErrorType, invokeResponse, type Raced } from './outcome.ts';
 import type { InitAttempt, InvocationRecord, InvokeOptions, LogLine } from './types.ts';
 
 export interface ExecutionEnvironmentOptions {
@@ -221,7 +222,7 @@ export class ExecutionEnvironment {
     const queuedAt = now();
     const request = buildRequest(options, o.config, o.sendInvocationId);
     const timeoutMs = options.timeoutMs ?? o.config.timeoutS * 1000;
-    const seqStart = this.api.log.lastSeq;
+    const logMark = this.api.log.mark();
     const lines: LogLine[] = [];
     this.#collect = lines;
     const inits: InitAttempt[] = [];
@@ -243,7 +244,7 @@ export class ExecutionEnvironment {
     request.deadlineMs = Math.floor(options.deadlineMs ?? deadline);
     this.#current = request.requestId;
     this.#platform(startLine(request.requestId, o.config.functionVersion));
-    const base = { request, queuedAt, startedAt, timeoutMs, seqStart, lines, inits, coldStart, initDurationMs };
+    const base = { request, queuedAt, startedAt, timeoutMs, logMark, lines, inits, coldStart, initDurationMs };
 
     let suppressedInit = false;
     for (let attempt = 0; ; attempt++) {
@@ -258,6 +259,8 @@ export class ExecutionEnvironment {
       const resultP = this.api.invoke(request);
       const inflight = this.api.inflight;
       const raced = await this.#race(resultP, proc, Math.max(0, deadline - now()));
+      // Lambda answers a synchronous caller once the result is posted, not when the runtime next asks.
+      if (raced.tag === 'result') options.onResponse?.(request.requestId, invokeResponse(fromRace(raced, request.requestId, timeoutMs)));
       const maxMemKb = o.record ? proc.peakRssKb() : 0;
       const deliveries = inflight?.deliveries ?? 0;
       const deliveredAt = inflight?.firstDeliveredAt;
@@ -294,7 +297,7 @@ export class ExecutionEnvironment {
       queuedAt: number;
       startedAt: number;
       timeoutMs: number;
-      seqStart: number;
+      logMark: ExchangeLogMark;
       lines: LogLine[];
       inits: InitAttempt[];
       coldStart: boolean;
@@ -310,7 +313,6 @@ export class ExecutionEnvironment {
     const durationMs = completedAt - base.startedAt;
     const billedDurationMs = Math.ceil(durationMs + (base.coldStart ? (base.initDurationMs ?? 0) : 0));
     const maxMemoryUsedMb = 'maxMemKb' in end && end.maxMemKb > 0 ? Math.ceil(end.maxMemKb / 1024) : undefined;
-    const failed = verdict.outcome !== 'success';
     this.#platform(endLine(id));
     this.#platform(
       reportLine({
@@ -330,7 +332,7 @@ export class ExecutionEnvironment {
     return {
       requestId: id,
       outcome: verdict.outcome,
-      response: { payload: verdict.payload, contentType: verdict.contentType, functionError: failed ? 'Unhandled' : undefined },
+      response: invokeResponse(verdict),
       errorType: verdict.errorType,
       runtimeResult: raced?.tag === 'result' ? raced.r : undefined,
       inits: base.inits,
@@ -351,7 +353,7 @@ export class ExecutionEnvironment {
         billedDurationMs,
       },
       maxMemoryUsedMb,
-      exchanges: this.#o.record ? this.api.log.forInvocation(base.seqStart, id) : [],
+      exchanges: this.#o.record ? this.api.log.forInvocation(base.logMark, id) : [],
       logs: base.lines,
     };
   }

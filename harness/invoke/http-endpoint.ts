@@ -98,16 +98,18 @@ export class InvokeEndpoint {
     if (invocationType !== 'RequestResponse') {
       return sendJson(res, 400, { Type: 'User', message: `X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, not ${invocationType}` });
     }
-    const record = await this.#o.pool.invoke(opts);
-    this.#o.onInvocation?.(record);
-    const headers: Record<string, string> = {
-      'Content-Type': record.response.contentType,
-      'X-Amz-Executed-Version': '$LATEST',
-      'X-Amzn-RequestId': record.requestId,
+    const tail = header(req, 'x-amz-log-type') === 'Tail';
+    // Answered as soon as the runtime posts its result, as Lambda does; a log tail needs the
+    // invocation's end (its END and REPORT lines), so that answer waits for the record.
+    const answer = (requestId: string, response: InvocationRecord['response'], logResult: string | undefined) => {
+      const headers: Record<string, string> = { 'Content-Type': response.contentType, 'X-Amz-Executed-Version': '$LATEST', 'X-Amzn-RequestId': requestId };
+      if (response.functionError) headers['X-Amz-Function-Error'] = response.functionError;
+      if (logResult !== undefined) headers['X-Amz-Log-Result'] = logResult;
+      send(res, 200, headers, response.payload);
     };
-    if (record.response.functionError) headers['X-Amz-Function-Error'] = record.response.functionError;
-    if (header(req, 'x-amz-log-type') === 'Tail') headers['X-Amz-Log-Result'] = logTail(record);
-    send(res, 200, headers, record.response.payload);
+    const record = await this.#o.pool.invoke(tail ? opts : { ...opts, onResponse: (id, response) => answer(id, response, undefined) });
+    this.#o.onInvocation?.(record);
+    if (!res.answered) answer(record.requestId, record.response, tail ? logTail(record) : undefined);
   }
 }
 

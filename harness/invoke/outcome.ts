@@ -5,7 +5,7 @@
 import { exitMessage, platformError, PlatformErrorType, responseTooLargeError, timeoutMessage } from '../api/errors.ts';
 import type { RuntimeResult } from '../api/types.ts';
 import type { ExitInfo } from '../drivers/types.ts';
-import type { InitAttempt, InvocationOutcome } from './types.ts';
+import type { InitAttempt, InvocationOutcome, InvocationRecord } from './types.ts';
 
 /** Whichever came first while an event was out: the runtime's result, the process's exit, the deadline. */
 export type Raced = { tag: 'result'; r: RuntimeResult } | { tag: 'exit'; e: ExitInfo } | { tag: 'timeout' };
@@ -17,6 +17,11 @@ export interface Verdict {
   errorType: string | undefined;
   /** True when the platform, not the function, made the error (REPORT gets Status: error). */
   platformError: boolean;
+}
+
+/** What a synchronous caller of the Invoke API gets for a verdict. */
+export function invokeResponse(v: Verdict): InvocationRecord['response'] {
+  return { payload: v.payload, contentType: v.contentType, functionError: v.outcome === 'success' ? undefined : 'Unhandled' };
 }
 
 function json(value: unknown): Buffer {

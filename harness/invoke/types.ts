@@ -31,6 +31,11 @@ export interface InvokeOptions {
   /** Overrides the Deadline-Ms header value only (the platform still enforces the timeout). */
   deadlineMs?: number;
   headerCase?: InvocationRequest['headerCase'];
+  /**
+   * Called as soon as the runtime posts its result, with what a synchronous caller gets: Lambda
+   * answers the Invoke API then, while the invocation itself ends at the runtime's next /next.
+   */
+  onResponse?: (requestId: string, response: InvocationRecord['response']) => void;
 }
 
 export type InvocationOutcome =

@@ -67,8 +67,8 @@ class RawClient {
 
   /** `headOnly`: the answer to HEAD, which has a Content-Length but no body. */
   async answer(headOnly = false): Promise<Answer> {
-    let end = -1;
-    await this.#until(() => (end = this.#buf.indexOf('\r\n\r\n')) !== -1, 'an answer head');
+    await this.#until(() => this.#buf.includes('\r\n\r\n'), 'an answer head');
+    const end = this.#buf.indexOf('\r\n\r\n');
     const head = this.#buf.toString('latin1', 0, end);
     const headers: Record<string, string> = {};
     for (const line of head.split('\r\n').slice(1)) {
@@ -267,7 +267,7 @@ describe('requests that cannot be read', () => {
 });
 
 describe('decoders', () => {
-  function collect(): BodySink & { out: Buffer[]; ended?: Record<string, string>; failed: boolean } {
+  function collect(): BodySink & { out: Buffer[]; ended: Record<string, string> | undefined; failed: boolean } {
     const s = {
       out: [] as Buffer[],
       ended: undefined as Record<string, string> | undefined,
