@@ -11,8 +11,8 @@ import { invokeLoop } from './warm-loop.ts';
 
 /** `bootspec serve` for one runtime: a one-environment pool behind the invoke endpoint. */
 export async function startServe(subject: BenchSubject): Promise<{ url: string; close(): Promise<void> }> {
-  // As `bootspec serve` runs it: exchanges and logs recorded.
-  const pool = new EnvironmentPool({ ...subject.environmentOptions(), record: true }, 1);
+  // As `bootspec serve` runs it: logs recorded, exchanges not.
+  const pool = new EnvironmentPool({ ...subject.environmentOptions(), record: true, recordExchanges: false }, 1);
   await pool.warm();
   const endpoint = await InvokeEndpoint.start({ pool, functionName: subject.config.functionName, port: 0 });
   return {

@@ -41,7 +41,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const opened = await openDriver(values);
   const { prepared, config, environment } = await prepareFunction(positionals[0], opened.driver, values);
   const pool = new EnvironmentPool(
-    { ...environment, ...(values.quiet ? {} : { onLog: (l) => process.stdout.write(`${l.text}\n`) }) },
+    // Logs are kept (X-Amz-Log-Result tails, the printed output); exchanges have no reader here.
+    { ...environment, recordExchanges: false, ...(values.quiet ? {} : { onLog: (l) => process.stdout.write(`${l.text}\n`) }) },
     concurrency,
   );
   const endpoint = await InvokeEndpoint.start({ pool, functionName: config.functionName, port });
