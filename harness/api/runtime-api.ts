@@ -47,6 +47,30 @@ export class Inflight {
   }
 }
 
+/** One bounded wait for the invocation's end (a class, not closures: it runs per recorded invoke). */
+class EndWait {
+  readonly ended: Promise<void>;
+  #resolve!: () => void;
+  #timer: NodeJS.Timeout;
+  #waiters: Set<EndWait>;
+
+  constructor(ms: number, waiters: Set<EndWait>) {
+    this.ended = new Promise((resolve) => {
+      this.#resolve = resolve;
+    });
+    this.#waiters = waiters;
+    this.#timer = setTimeout(() => this.end(), ms);
+    this.#timer.unref();
+    waiters.add(this);
+  }
+
+  end(): void {
+    clearTimeout(this.#timer);
+    this.#waiters.delete(this);
+    this.#resolve();
+  }
+}
+
 function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
   let resolve!: (v: T) => void;
   const promise = new Promise<T>((r) => {
@@ -73,7 +97,7 @@ export class RuntimeApi implements StateProbe {
   /** How this generation's init ended, once it has (read synchronously after a race). */
   initResult: InitOutcome | undefined;
   #faults: Required<FaultInjection>[] = [];
-  #endWaiters = new Set<() => void>();
+  #endWaiters = new Set<EndWait>();
   #server: Http1Server | undefined;
   #address = '';
 
@@ -149,21 +173,12 @@ export class RuntimeApi implements StateProbe {
    */
   whenInvocationEnded(ms: number): Promise<void> {
     if (this.machine.state !== 'RuntimeResponseSentState') return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#endWaiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      this.#endWaiters.add(done);
-    });
+    return new EndWait(ms, this.#endWaiters).ended;
   }
 
   /** Called by the /next handler when a runtime that posted its result asks for the next event. */
   invocationEnded(): void {
-    for (const done of [...this.#endWaiters]) done();
+    for (const w of [...this.#endWaiters]) w.end();
   }
 
   /** Forget the invocation in flight (it timed out, or the process died). */

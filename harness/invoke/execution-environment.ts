@@ -10,6 +10,7 @@ import { buildEnvironment } from '../environment/env.ts';
 import type { AssembledFiles, FunctionConfig } from '../environment/types.ts';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import { endLine, initReportLine, reportLine, startLine } from './platform-lines.ts';
+import { type ExitWaiter, InvocationRace } from './race.ts';
 import { buildRequest } from './request.ts';
 import { fromInit, fromRace, initErrorType, invokeResponse, type Raced } from './outcome.ts';
 import type { InitAttempt, InvocationRecord, InvokeOptions, LogLine } from './types.ts';
@@ -74,7 +75,7 @@ export class ExecutionEnvironment {
   #collect: LogLine[] | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   /** Invocations waiting on the current process's exit (see #race). */
-  readonly #exitWaiters = new Set<(e: ExitInfo) => void>();
+  readonly #exitWaiters = new Set<ExitWaiter>();
   #closed = false;
   #memory: { proc: RuntimeProcess | undefined; at: number; kb: number } = { proc: undefined, at: 0, kb: 0 };
 
@@ -193,23 +194,7 @@ export class ExecutionEnvironment {
    * process (a leak over millions of invokes in `serve`), no pending timer per invoke.
    */
   #race(result: Promise<RuntimeResult>, proc: RuntimeProcess, timeoutMs: number): Promise<Raced> {
-    return new Promise<Raced>((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      const finish = (r: Raced) => {
-        if (timer === undefined) return;
-        clearTimeout(timer);
-        timer = undefined;
-        this.#exitWaiters.delete(onExit);
-        resolve(r);
-      };
-      const onExit = (e: ExitInfo) => finish({ tag: 'exit', e });
-      timer = setTimeout(() => finish({ tag: 'timeout' }), timeoutMs);
-      timer.unref();
-      this.#exitWaiters.add(onExit);
-      result.then((r) => finish({ tag: 'result', r }));
-      // Exited before we started waiting: its waiters were already called.
-      if (proc.hasExited) void proc.exited.then(onExit);
-    });
+    return new InvocationRace(result, proc.hasExited ? proc.exited : undefined, timeoutMs, this.#exitWaiters).settled;
   }
 
   #serialised<T>(fn: () => Promise<T>): Promise<T> {
@@ -388,7 +373,7 @@ export class ExecutionEnvironment {
     this.#proc = proc;
     this.#lastProc = proc;
     void proc.exited.then((e) => {
-      if (this.#proc === proc) for (const wake of [...this.#exitWaiters]) wake(e);
+      if (this.#proc === proc) for (const w of [...this.#exitWaiters]) w.exited(e);
       this.#event('exit', e.signal ? `signal ${e.signal}` : `code ${e.code}`, generation);
       if (this.#proc === proc) {
         this.#proc = undefined;

@@ -101,16 +101,17 @@ export class InvokeEndpoint {
     const tail = header(req, 'x-amz-log-type') === 'Tail';
     // Answered as soon as the runtime posts its result, as Lambda does; a log tail needs the
     // invocation's end (its END and REPORT lines), so that answer waits for the record.
-    const answer = (requestId: string, response: InvocationRecord['response'], logResult: string | undefined) => {
-      const headers: Record<string, string> = { 'Content-Type': response.contentType, 'X-Amz-Executed-Version': '$LATEST', 'X-Amzn-RequestId': requestId };
-      if (response.functionError) headers['X-Amz-Function-Error'] = response.functionError;
-      if (logResult !== undefined) headers['X-Amz-Log-Result'] = logResult;
-      send(res, 200, headers, response.payload);
-    };
-    const record = await this.#o.pool.invoke(tail ? opts : { ...opts, onResponse: (id, response) => answer(id, response, undefined) });
+    const record = await this.#o.pool.invoke(tail ? opts : { ...opts, onResponse: (id, response) => answerInvoke(res, id, response, undefined) });
     this.#o.onInvocation?.(record);
-    if (!res.answered) answer(record.requestId, record.response, tail ? logTail(record) : undefined);
+    if (!res.answered) answerInvoke(res, record.requestId, record.response, tail ? logTail(record) : undefined);
   }
+}
+
+function answerInvoke(res: Http1Response, requestId: string, response: InvocationRecord['response'], logResult: string | undefined): void {
+  const headers = ['Content-Type', response.contentType, 'X-Amz-Executed-Version', '$LATEST', 'X-Amzn-RequestId', requestId];
+  if (response.functionError) headers.push('X-Amz-Function-Error', response.functionError);
+  if (logResult !== undefined) headers.push('X-Amz-Log-Result', logResult);
+  res.send(200, headers, response.payload);
 }
 
 function header(req: Http1Request, name: string): string | undefined {
