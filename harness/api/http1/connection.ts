@@ -35,6 +35,8 @@ class Request implements Http1Request {
   readonly httpVersion: '1.0' | '1.1';
   readonly headers: Record<string, string>;
   sink: BodySink | undefined;
+  /** The Content-Length, when the body has one. */
+  contentLength: number | undefined;
 
   constructor(head: RequestHead) {
     this.method = head.method;
@@ -45,7 +47,7 @@ class Request implements Http1Request {
 
   readBody(limit: number): Promise<BodyResult> {
     if (this.sink) throw new Error('internal: a request body can be read once, in the request callback');
-    const sink = new BoundedSink(limit);
+    const sink = new BoundedSink(limit, this.contentLength);
     this.sink = sink;
     return sink.result;
   }
@@ -222,6 +224,7 @@ export class Connection {
     const framing = parsed.framing;
     this.#decoder = framing.kind === 'none' ? emptyBody : framing.kind === 'length' ? new LengthDecoder(framing.length) : new ChunkedDecoder();
     const req = new Request(parsed.head);
+    if (framing.kind === 'length') req.contentLength = framing.length;
     const res = new Response(this, parsed.head.method === 'HEAD');
     this.#response = res;
     this.#phase = 'body';
