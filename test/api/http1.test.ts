@@ -138,6 +138,17 @@ describe('requests', () => {
     c.close();
   });
 
+  it('reads a large Content-Length body byte for byte', async () => {
+    const c = await RawClient.open(server.port);
+    const body = Buffer.from(Array.from({ length: 200_000 }, (_, i) => String.fromCharCode(97 + (i % 26))).join(''));
+    await c.write(`POST /large HTTP/1.1\r\nContent-Length: ${body.length}\r\n\r\n`);
+    for (let at = 0; at < body.length; at += 70_001) await c.write(body.subarray(at, at + 70_001));
+    const j = await c.json();
+    expect(j).toMatchObject({ body: 'ok', size: body.length });
+    expect(j.text).toBe(body.toString());
+    c.close();
+  });
+
   it('decodes a chunked body with extensions and trailers', async () => {
     const c = await RawClient.open(server.port);
     await c.write('POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n');
