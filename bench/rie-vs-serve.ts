@@ -49,9 +49,20 @@ const subject = new BenchSubject({ label: prepared.manifest.name, prepared, conf
 const probe = prepared.manifest.conformance;
 
 type Side = { name: string; url: string; rate: RateBlock[]; latency: BinnedHistogram[]; errors: number; samples: number };
+let emulatorCrashes = 0;
+
+/** One round of one side: autocannon for throughput, then sequential requests for latency. */
+async function measureRound(s: Side): Promise<void> {
+  const load = await client.autocannon({ url: s.url, payloadBytes, probe, connections: 1, seconds, maxRequests: seconds * 200_000 });
+  const lat = await client.latency({ url: s.url, payloadBytes, probe, invokes, warmup: 20, maxMs: 60_000 });
+  s.rate.push({ invokes: load.requests, seconds: load.seconds });
+  s.errors += load.errors + load.non2xx + lat.failures;
+  s.latency.push(BinnedHistogram.of(lat.samplesNs));
+  s.samples += lat.samplesNs.length;
+}
 const client = LoadClient.start(placement);
 const serve = await startServe(subject);
-const rie = await startEmulator(subject, placement);
+let rie = await startEmulator(subject, placement);
 const sides: Side[] = [
   { name: 'aws-lambda-rie', url: rie.url, rate: [], latency: [], errors: 0, samples: 0 },
   { name: 'bootspec serve', url: serve.url, rate: [], latency: [], errors: 0, samples: 0 },
@@ -59,18 +70,28 @@ const sides: Side[] = [
 try {
   for (const s of sides) await client.latency({ url: s.url, payloadBytes, probe, invokes: 0, warmup: 500, maxMs: 60_000 });
   rie.placeRuntime();
+  let crashes = 0;
   for (let r = 0; r < rounds; r++) {
     for (const s of sides) {
       process.stderr.write(`\rround ${r + 1}/${rounds} ${s.name.padEnd(16)}`);
-      const load = await client.autocannon({ url: s.url, payloadBytes, probe, connections: 1, seconds, maxRequests: seconds * 200_000 });
-      s.rate.push({ invokes: load.requests, seconds: load.seconds });
-      s.errors += load.errors + load.non2xx;
-      const lat = await client.latency({ url: s.url, payloadBytes, probe, invokes, warmup: 20, maxMs: 60_000 });
-      s.latency.push(BinnedHistogram.of(lat.samplesNs));
-      s.samples += lat.samplesNs.length;
-      s.errors += lat.failures;
+      try {
+        await measureRound(s);
+      } catch (err) {
+        // The emulator has crashed under this load before (SIGSEGV in rapidcore's Invoke): say so,
+        // start a fresh one and measure its round again; anything else ends the run.
+        const ended = s === sides[0] ? rie.exit() : undefined;
+        if (ended === undefined || ++crashes > 3) throw err;
+        process.stderr.write(`\n${s.name} ended (${ended}) in round ${r + 1}; its output is above. Starting it again.\n`);
+        await rie.close();
+        rie = await startEmulator(subject, placement);
+        s.url = rie.url;
+        await client.latency({ url: s.url, payloadBytes, probe, invokes: 0, warmup: 500, maxMs: 60_000 });
+        rie.placeRuntime();
+        await measureRound(s);
+      }
     }
   }
+  emulatorCrashes = crashes;
   process.stderr.write('\r\x1b[2K');
 } finally {
   client.close();
@@ -97,6 +118,7 @@ process.stdout.write(
     ...sides.map((s) => `  ${s.name.padEnd(16)}${f(rate(s), 0).padStart(11)}${f(pct(s, 50)).padStart(10)}${f(pct(s, 99)).padStart(10)}${String(s.errors).padStart(8)}`),
     `  throughput serve/rie ${f(throughput.ratio, 3)} ${ci(throughput)} (target ≥ 1.5)`,
     `  latency p50 serve/rie ${f(p50.ratio, 3)} ${ci(p50)}, p99 ${f(p99.ratio, 3)} ${ci(p99)}`,
+    ...(emulatorCrashes > 0 ? [`  the emulator crashed ${emulatorCrashes} time(s) and was restarted; its rounds were measured again`] : []),
     '',
   ].join('\n'),
 );
@@ -111,6 +133,7 @@ if (values.json) {
     throughputRatio: throughput,
     latencyP50Ratio: p50,
     latencyP99Ratio: p99,
+    emulatorCrashes,
   };
   writeFileSync(values.json, `${JSON.stringify(out, null, 2)}\n`);
 }

@@ -23,7 +23,8 @@ step() {
 step setup bash scripts/setup.sh || true
 [ -d node_modules ] || step install npm ci
 step typecheck npx tsc --noEmit -p tsconfig.json
-step lint npx biome lint harness suites test
+step typecheck-bench npx tsc --noEmit -p bench/tsconfig.json
+step lint npx biome lint harness suites test bench
 # Build failures show here with their logs, instead of as error verdicts later.
 mapfile -t runtimes < <(ls -d runtimes-under-test/*/ runtimes-under-test/broken/*/ | grep -v '/broken/$' | grep -v '/_base/$')
 step build-runtimes node bin/bootspec.js build "${runtimes[@]}"

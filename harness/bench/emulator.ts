@@ -60,6 +60,8 @@ export interface RunningEmulator {
   url: string;
   /** Moves the runtime the emulator started (after its first invoke) to the runtime's CPU. */
   placeRuntime(): void;
+  /** How the emulator ended, if it has (it can crash under load: a nil dereference in rapidcore). */
+  exit(): string | undefined;
   close(): Promise<void>;
 }
 
@@ -84,7 +86,13 @@ export async function startEmulator(subject: BenchSubject, placement: CpuPlaceme
     files.bootstrapHostPath,
   ];
   const child = spawn(argv[0] as string, argv.slice(1), { cwd: files.taskRoot, env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let ended: string | undefined;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      ended = signal ? `signal ${signal}` : `exit code ${code}`;
+      resolve();
+    }),
+  );
   try {
     await waitForListener(invokePort, 10_000);
   } catch (err) {
@@ -102,6 +110,7 @@ export async function startEmulator(subject: BenchSubject, placement: CpuPlaceme
         execFileSync('taskset', ['-a', '-p', '-c', String(p.runtimeCpu), String(pid)], { stdio: 'ignore' });
       }
     },
+    exit: () => ended,
     close: async () => {
       if (child.pid !== undefined) {
         try {
