@@ -48,8 +48,6 @@ function headerValue(name: string, value: string | null): string | null {
   return value;
 }
 
-const CALLER_HEADERS = ['requestId', 'functionArn', 'traceId', 'clientContext', 'cognitoIdentity', 'tenantId', 'invocationId', 'contentType'] as const;
-
 /** The /next delivery for one invocation; the deadline is filled in when the invocation starts. */
 export function buildRequest(opts: InvokeOptions, config: FunctionConfig, sendInvocationId: boolean): InvocationRequest {
   const r: InvocationRequest = {
@@ -65,7 +63,15 @@ export function buildRequest(opts: InvokeOptions, config: FunctionConfig, sendIn
     invocationId: opts.invocationId === undefined ? (sendInvocationId ? randomUUID() : null) : opts.invocationId,
     headerCase: opts.headerCase ?? 'canonical',
   };
-  // Only values the caller chose can hold CR/LF/NUL; generated ones cannot (and this runs per invoke).
-  for (const k of CALLER_HEADERS) if (opts[k] !== undefined) headerValue(k, r[k]);
+  // Only values the caller chose can hold CR/LF/NUL; generated ones cannot. Named reads, not a loop
+  // over keys: this runs per invoke.
+  if (opts.requestId !== undefined) headerValue('requestId', r.requestId);
+  if (opts.functionArn !== undefined) headerValue('functionArn', r.functionArn);
+  if (opts.traceId !== undefined) headerValue('traceId', r.traceId);
+  if (opts.clientContext !== undefined) headerValue('clientContext', r.clientContext);
+  if (opts.cognitoIdentity !== undefined) headerValue('cognitoIdentity', r.cognitoIdentity);
+  if (opts.tenantId !== undefined) headerValue('tenantId', r.tenantId);
+  if (opts.invocationId !== undefined) headerValue('invocationId', r.invocationId);
+  if (opts.contentType !== undefined) headerValue('contentType', r.contentType);
   return r;
 }

@@ -19,7 +19,7 @@ export interface InvokeOptions {
   requestId?: string;
   functionArn?: string;
   /** Undefined: a fresh X-Ray header is generated. */
-  traceId?: string | null;
+  traceId?: string | null | undefined;
   /** Plain JSON (already decoded from the Invoke API's base64). */
   clientContext?: string | null;
   cognitoIdentity?: string | null;
@@ -35,7 +35,7 @@ export interface InvokeOptions {
    * Called as soon as the runtime posts its result, with what a synchronous caller gets: Lambda
    * answers the Invoke API then, while the invocation itself ends at the runtime's next /next.
    */
-  onResponse?: (requestId: string, response: InvocationRecord['response']) => void;
+  onResponse?: ((requestId: string, response: InvocationRecord['response']) => void) | undefined;
 }
 
 export type InvocationOutcome =
