@@ -1,6 +1,10 @@
 import type { Http1Request, Http1Response } from './http1/types.ts';
 import { excerpt, type ExchangeLog } from './recorder.ts';
 
+/** RAPID's answer to an accepted result or init error. */
+export const ACCEPTED = Object.freeze({ status: 'OK' });
+const ACCEPTED_JSON = `${JSON.stringify(ACCEPTED)}\n`;
+
 /** Facts about the API's state an exchange records before and after. */
 export interface StateProbe {
   readonly state: string;
@@ -68,8 +72,9 @@ export class Exchange {
   }
 
   /** RAPID's JSON bodies end with a newline (Go's json.Encoder). */
-  sendJson(status: number, value: unknown, extraHeaders: string[] = []): void {
-    this.send(status, ['Content-Type', 'application/json', ...extraHeaders], `${JSON.stringify(value)}\n`);
+  sendJson(status: number, value: unknown): void {
+    // The 202 body goes out on every invoke: rendered once.
+    this.send(status, ['Content-Type', 'application/json'], value === ACCEPTED ? ACCEPTED_JSON : `${JSON.stringify(value)}\n`);
   }
 
   #record(): void {

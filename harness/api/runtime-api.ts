@@ -269,25 +269,35 @@ const HEADER_NAMES = {
 } as const;
 
 const ASCII = /^[\x00-\x7f]*$/;
-/** Header names in renderInvokeHeaders' value order, spelled for each InvocationRequest.headerCase. */
-const NAMES = {
-  canonical: Object.values(HEADER_NAMES),
-  lower: Object.values(HEADER_NAMES).map((n) => n.toLowerCase()),
-  upper: Object.values(HEADER_NAMES).map((n) => n.toUpperCase()),
-} as const;
+type HeaderNames = Record<keyof typeof HEADER_NAMES, string>;
+const spelled = (spell: (name: string) => string) =>
+  Object.fromEntries(Object.entries(HEADER_NAMES).map(([k, v]) => [k, spell(v)])) as HeaderNames;
+/** Header names spelled for each InvocationRequest.headerCase. */
+const NAMES: Record<InvocationRequest['headerCase'], HeaderNames> = {
+  canonical: spelled((n) => n),
+  lower: spelled((n) => n.toLowerCase()),
+  upper: spelled((n) => n.toUpperCase()),
+};
 
 /** /next answer headers; like RAPID, an optional header is sent only when it has a value (SPEC.md §1.3). */
 export function renderInvokeHeaders(r: InvocationRequest): string[] {
+  const n = NAMES[r.headerCase];
   const h: string[] = [];
-  const names = NAMES[r.headerCase];
-  const values = [r.requestId, String(r.deadlineMs), r.functionArn, r.traceId, r.clientContext, r.cognitoIdentity, r.tenantId, r.invocationId, r.contentType || 'application/json'];
-  for (let i = 0; i < values.length; i++) {
-    let value = values[i];
-    if (value === null || value === '' || value === undefined) continue;
-    // Raw UTF-8 bytes on the wire, as Go's net/http writes them (the transport writes header text as latin1).
-    // ASCII is the same in both; only other values need the re-encoding.
-    if (!ASCII.test(value)) value = Buffer.from(value, 'utf8').toString('latin1');
-    h.push(names[i] as string, value);
-  }
+  addHeader(h, n.requestId, r.requestId);
+  h.push(n.deadline, String(r.deadlineMs));
+  addHeader(h, n.arn, r.functionArn);
+  addHeader(h, n.trace, r.traceId);
+  addHeader(h, n.clientContext, r.clientContext);
+  addHeader(h, n.cognito, r.cognitoIdentity);
+  addHeader(h, n.tenant, r.tenantId);
+  addHeader(h, n.invocationId, r.invocationId);
+  addHeader(h, n.contentType, r.contentType || 'application/json');
   return h;
+}
+
+function addHeader(h: string[], name: string, value: string | null): void {
+  if (value === null || value === '') return;
+  // Raw UTF-8 bytes on the wire, as Go's net/http writes them (the transport writes header text as
+  // latin1). ASCII is the same in both; only other values need the re-encoding.
+  h.push(name, ASCII.test(value) ? value : Buffer.from(value, 'utf8').toString('latin1'));
 }

@@ -1,6 +1,6 @@
 import { now } from '../../clock.ts';
 import { MAX_PAYLOAD_SIZE, internalServerError, invalidStateTransition, requestEntityTooLarge } from '../errors.ts';
-import type { Exchange } from '../exchange.ts';
+import { ACCEPTED, type Exchange } from '../exchange.ts';
 import type { RuntimeApi } from '../runtime-api.ts';
 
 /**
@@ -20,7 +20,7 @@ export async function handleInitError(api: RuntimeApi, ex: Exchange): Promise<vo
   const t = api.machine.apply('InitError');
   if (!t.ok) return ex.sendJson(403, invalidStateTransition(t.from, 'InitError'));
   if (body.kind === 'too-large') ex.sendJson(413, requestEntityTooLarge());
-  else ex.sendJson(202, { status: 'OK' });
+  else ex.sendJson(202, ACCEPTED);
   api.resolveInit({
     kind: 'init-error',
     report: {

@@ -9,12 +9,11 @@ import {
   requestEntityTooLarge,
   truncatedRequest,
 } from '../errors.ts';
-import type { Exchange } from '../exchange.ts';
+import { ACCEPTED, type Exchange } from '../exchange.ts';
 import type { RuntimeApi } from '../runtime-api.ts';
 import type { RuntimeResult } from '../types.ts';
 
 const ERROR_CAUSE_JSON = 'application/vnd.aws.lambda.error.cause+json';
-const ACCEPTED = { status: 'OK' };
 
 /**
  * POST /runtime/invocation/{id}/response and /error (SPEC.md §1.4, §1.5). Checks in RAPID's order:

@@ -32,13 +32,7 @@ function isToken(s: string, from: number, to: number): boolean {
 }
 
 /** Field values and targets: visible ASCII, obs-text, SP, HTAB (RFC 9110 §5.5); no CR, LF, NUL, other controls. */
-function isFieldText(s: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if ((c < 32 && c !== 9) || c === 127) return false;
-  }
-  return true;
-}
+const BAD_TEXT = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 /** `text` is the head in latin1, without its closing empty line. */
 export function parseHead(text: string): HeadParse {
@@ -49,10 +43,11 @@ export function parseHead(text: string): HeadParse {
   if (eol === -1) eol = text.length;
   const sp1 = text.indexOf(' ', start);
   const sp2 = sp1 === -1 ? -1 : text.indexOf(' ', sp1 + 1);
-  if (sp2 === -1 || sp2 >= eol || text.indexOf(' ', sp2 + 1) !== -1 && text.indexOf(' ', sp2 + 1) < eol) return bad('malformed request line');
-  if (!isToken(text, start, sp1) || sp2 === sp1 + 1 || !isFieldText(text, sp1 + 1, sp2)) return bad('malformed request line');
+  const sp3 = sp2 === -1 ? -1 : text.indexOf(' ', sp2 + 1);
+  if (sp2 === -1 || sp2 >= eol || (sp3 !== -1 && sp3 < eol)) return bad('malformed request line');
   const method = text.slice(start, sp1);
   const target = text.slice(sp1 + 1, sp2);
+  if (!isToken(text, start, sp1) || target === '' || BAD_TEXT.test(target)) return bad('malformed request line');
   const version = text.slice(sp2 + 1, eol);
   let httpVersion: '1.0' | '1.1';
   if (version === 'HTTP/1.1') httpVersion = '1.1';
@@ -73,9 +68,9 @@ export function parseHead(text: string): HeadParse {
     let b = end;
     while (a < b && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9)) a++;
     while (b > a && (text.charCodeAt(b - 1) === 32 || text.charCodeAt(b - 1) === 9)) b--;
-    if (!isFieldText(text, a, b)) return bad(`invalid character in header ${text.slice(at, colon)}`);
-    const key = text.slice(at, colon).toLowerCase();
     const value = text.slice(a, b);
+    if (BAD_TEXT.test(value)) return bad(`invalid character in header ${text.slice(at, colon)}`);
+    const key = text.slice(at, colon).toLowerCase();
     at = end + 2;
     const seen = headers[key];
     if (seen === undefined) headers[key] = value;
@@ -111,6 +106,8 @@ export function parseHead(text: string): HeadParse {
 
 function hasToken(list: string, token: string): boolean {
   if (list === '') return false;
+  if (list === token) return true;
+  if (!list.includes(token)) return false;
   return list.split(',').some((t) => t.trim() === token);
 }
 
