@@ -74,20 +74,28 @@ try {
   for (let r = 0; r < rounds; r++) {
     for (const s of sides) {
       process.stderr.write(`\rround ${r + 1}/${rounds} ${s.name.padEnd(16)}`);
-      try {
-        await measureRound(s);
-      } catch (err) {
-        // The emulator has crashed under this load before (SIGSEGV in rapidcore's Invoke): say so,
-        // start a fresh one and measure its round again; anything else ends the run.
-        const ended = s === sides[0] ? rie.exit() : undefined;
-        if (ended === undefined || ++crashes > 3) throw err;
-        process.stderr.write(`\n${s.name} ended (${ended}) in round ${r + 1}; its output is above. Starting it again.\n`);
-        await rie.close();
-        rie = await startEmulator(subject, placement);
-        s.url = rie.url;
-        await client.latency({ url: s.url, payloadBytes, probe, invokes: 0, warmup: 500, maxMs: 60_000 });
-        rie.placeRuntime();
-        await measureRound(s);
+      // The emulator crashes under this load now and then (SIGSEGV in rapidcore's Invoke when a
+      // request races the previous invocation's release): say so, start a fresh one, measure its
+      // round again. Anything else, or a sixth crash, ends the run.
+      let restart = false;
+      for (;;) {
+        try {
+          if (restart) {
+            await rie.close();
+            rie = await startEmulator(subject, placement);
+            s.url = rie.url;
+            await client.latency({ url: s.url, payloadBytes, probe, invokes: 0, warmup: 500, maxMs: 60_000 });
+            rie.placeRuntime();
+          }
+          await measureRound(s);
+          break;
+        } catch (err) {
+          // A failed request may be seen before the emulator's exit is: give the exit a second.
+          const ended = s === sides[0] ? await rie.exit(1000) : undefined;
+          if (ended === undefined || ++crashes > 5) throw err;
+          process.stderr.write(`\n${s.name} ended (${ended}) in round ${r + 1}; its output is above. Starting it again.\n`);
+          restart = true;
+        }
       }
     }
   }

@@ -17,11 +17,11 @@ trap 'rm -rf "$out"' EXIT
 
 "${BENCH[@]}" --json "$out/calibrate.json" >/dev/null || { echo "bench-gate: calibration run failed" >&2; exit 2; }
 p50=$(node -e 'const r=require(process.argv[1]); console.log(r.latency.p50Us)' "$out/calibrate.json")
-# Pick the whole-µs spin whose measured slowdown is closest to +10 %.
+# Pick the spin (in 0.1 µs steps) whose measured slowdown is closest to +10 %.
 busy=1
 best=99
 for frac in 0.08 0.10 0.12; do
-  b=$(node -e 'console.log(Math.max(1, Math.round(Number(process.argv[1]) * Number(process.argv[2]))))' "$p50" "$frac")
+  b=$(node -e 'console.log(Math.max(0.1, Math.round(Number(process.argv[1]) * Number(process.argv[2]) * 10) / 10))' "$p50" "$frac")
   "${BENCH[@]}" --vs runtimes-under-test/null-c-slow --vs-env "BUSY_WAIT_US=$b" --seed 999 --json "$out/c.json" >/dev/null
   ratio=$(node -e 'const r=require(process.argv[1]); console.log(r.comparison.figures.find((f) => f.figure === "latency 0 B mock p50").ratio)' "$out/c.json")
   off=$(node -e 'console.log(Math.abs(Number(process.argv[1]) - 1.10))' "$ratio")

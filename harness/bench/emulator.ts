@@ -60,8 +60,8 @@ export interface RunningEmulator {
   url: string;
   /** Moves the runtime the emulator started (after its first invoke) to the runtime's CPU. */
   placeRuntime(): void;
-  /** How the emulator ended, if it has (it can crash under load: a nil dereference in rapidcore). */
-  exit(): string | undefined;
+  /** How the emulator ended, if it has within `ms` (it can crash under load: a nil dereference in rapidcore). */
+  exit(ms: number): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -110,7 +110,10 @@ export async function startEmulator(subject: BenchSubject, placement: CpuPlaceme
         execFileSync('taskset', ['-a', '-p', '-c', String(p.runtimeCpu), String(pid)], { stdio: 'ignore' });
       }
     },
-    exit: () => ended,
+    exit: async (ms) => {
+      await Promise.race([exited, new Promise((r) => setTimeout(r, ms).unref())]);
+      return ended;
+    },
     close: async () => {
       if (child.pid !== undefined) {
         try {
