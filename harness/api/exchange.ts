@@ -30,7 +30,6 @@ export class Exchange {
   #reqBodySize = 0;
   #resBody: Buffer | string | undefined;
   #resHeaders: Record<string, string> = {};
-  #answered = false;
 
   constructor(log: ExchangeLog, probe: StateProbe, req: Http1Request, res: Http1Response, route: string) {
     this.req = req;
@@ -47,10 +46,6 @@ export class Exchange {
     res.onAbandoned(() => this.#record());
   }
 
-  get answered(): boolean {
-    return this.#answered;
-  }
-
   noteRequestBody(body: Buffer | undefined, size: number): void {
     this.#reqBody = body;
     this.#reqBodySize = size;
@@ -58,8 +53,7 @@ export class Exchange {
 
   /** Writes status, headers (name/value pairs, case kept as given) and body. */
   send(status: number, headers: string[], body: Buffer | string): void {
-    if (this.#answered || this.res.closed) return;
-    this.#answered = true;
+    if (this.res.answered || this.res.closed) return;
     this.res.send(status, headers, body);
     if (this.#log.enabled) {
       for (let i = 0; i < headers.length; i += 2) this.#resHeaders[(headers[i] as string).toLowerCase()] = headers[i + 1] as string;
@@ -84,7 +78,7 @@ export class Exchange {
       method: this.req.method,
       path: this.req.url,
       route: this.route,
-      status: this.#answered ? this.res.statusCode : 0,
+      status: this.res.statusCode,
       requestHeaders: this.req.headers,
       responseHeaders: this.#resHeaders,
       requestBodyBytes: this.#reqBodySize,
@@ -94,7 +88,7 @@ export class Exchange {
       startedAt: this.#startedAt,
       endedAt: Date.now(),
       requestId: this.#requestId,
-      clientAborted: !this.#answered,
+      clientAborted: !this.res.answered,
       stateBefore: this.#stateBefore,
       stateAfter: this.#probe.state,
       generation: this.#probe.generation,

@@ -59,5 +59,4 @@ export class ExchangeLog {
     }
     return out;
   }
-
 }

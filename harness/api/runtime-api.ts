@@ -1,5 +1,4 @@
 import { now } from '../clock.ts';
-import { BootspecError, ErrorCodes } from '../errors.ts';
 import { internalServerError } from './errors.ts';
 import { Exchange, type StateProbe } from './exchange.ts';
 import { handleInitError } from './handlers/init-error.ts';
@@ -110,14 +109,7 @@ export class RuntimeApi implements StateProbe {
     const host = options.host ?? '127.0.0.1';
     // A long-poll has no server-side timeout (SPEC.md §1.3), and idle keep-alive connections stay open:
     // the transport has no timers at all.
-    try {
-      api.#server = await Http1Server.listen(host, options.port ?? 0, (req, res) => api.#dispatch(req, res));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-      throw new BootspecError(ErrorCodes.PORT_IN_USE, `port ${options.port} on ${host} is in use`, {
-        hint: 'choose another port, or 0 for a free one',
-      });
-    }
+    api.#server = await Http1Server.listen(host, options.port ?? 0, (req, res) => api.#dispatch(req, res), 'choose another port, or 0 for a free one');
     api.#address = `${host}:${api.#server.port}`;
     return api;
   }

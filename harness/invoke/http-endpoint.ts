@@ -1,6 +1,5 @@
 import { Http1Server } from '../api/http1/server.ts';
 import type { Http1Request, Http1Response } from '../api/http1/types.ts';
-import { BootspecError, ErrorCodes } from '../errors.ts';
 import type { EnvironmentPool } from './pool.ts';
 import type { InvocationRecord, InvokeOptions } from './types.ts';
 
@@ -35,19 +34,14 @@ export class InvokeEndpoint {
   static async start(o: InvokeEndpointOptions): Promise<InvokeEndpoint> {
     const ep = new InvokeEndpoint(o);
     const host = o.host ?? '127.0.0.1';
-    try {
-      ep.#server = await Http1Server.listen(host, o.port ?? 0, (req, res) => {
-        ep.#handle(req, res).catch((err: unknown) => {
-          if (!res.answered) sendJson(res, 500, { Type: 'Service', message: (err as Error).message });
-          else res.destroy();
-        });
+    const listener = (req: Http1Request, res: Http1Response) => {
+      ep.#handle(req, res).catch((err: unknown) => {
+        if (!res.answered) sendJson(res, 500, { Type: 'Service', message: (err as Error).message });
+        else res.destroy();
       });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-      throw new BootspecError(ErrorCodes.PORT_IN_USE, `port ${o.port} on ${host} is already in use`, {
-        hint: `pick another with --port, or stop what listens there (ss -ltnp 'sport = :${o.port}')`,
-      });
-    }
+    };
+    const inUse = `pick another with --port, or stop what listens there (ss -ltnp 'sport = :${o.port}')`;
+    ep.#server = await Http1Server.listen(host, o.port ?? 0, listener, inUse);
     ep.#address = `${host}:${ep.#server.port}`;
     return ep;
   }

@@ -123,7 +123,7 @@ beforeAll(async () => {
         trailers: b.kind === 'ok' ? b.trailers : undefined,
       }));
     });
-  });
+  }, 'choose another port');
 });
 afterAll(() => server.close());
 
@@ -243,6 +243,13 @@ describe('bodies that do not end well', () => {
     c.close();
     await waitFor(() => abandoned > before);
     expect(abandoned).toBe(before + 1);
+  });
+});
+
+describe('listening', () => {
+  it('names a port in use with the caller’s hint', async () => {
+    const second = Http1Server.listen('127.0.0.1', server.port, () => {}, 'choose another port');
+    await expect(second).rejects.toMatchObject({ code: 'BOOTSPEC_ERR_PORT_IN_USE', hint: 'choose another port' });
   });
 });
 

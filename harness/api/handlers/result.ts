@@ -69,8 +69,8 @@ export async function handleResult(api: RuntimeApi, ex: Exchange, kind: 'respons
       kind: 'error',
       payload,
       contentType: contentType?.startsWith(ERROR_CAUSE_JSON) ? 'application/json' : contentType,
-      errorTypeHeader: header(ex, 'lambda-runtime-function-error-type'),
-      xrayCause: header(ex, 'lambda-runtime-function-xray-error-cause'),
+      errorTypeHeader: ex.req.headers['lambda-runtime-function-error-type'],
+      xrayCause: ex.req.headers['lambda-runtime-function-xray-error-cause'],
       headers: ex.req.headers,
       at,
     };
@@ -78,10 +78,6 @@ export async function handleResult(api: RuntimeApi, ex: Exchange, kind: 'respons
   api.machine.responseSent();
   ex.sendJson(status, answer);
   inflight.settle(result);
-}
-
-function header(ex: Exchange, name: string): string | undefined {
-  return ex.req.headers[name];
 }
 
 /** A platform-made error for the caller; the runtime's own body did not make it through. */

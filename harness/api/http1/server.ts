@@ -1,6 +1,7 @@
 /** The mock's HTTP/1.1 server on a plain TCP listener (see connection.ts for why not node:http). */
 import { type Server, type Socket, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { BootspecError, ErrorCodes } from '../../errors.ts';
 import { Connection } from './connection.ts';
 import type { RequestListener } from './types.ts';
 
@@ -16,13 +17,18 @@ export class Http1Server {
     });
   }
 
-  /** Listens on host:port (0 = a free port); rejects with the listen error (EADDRINUSE, …). */
-  static async listen(host: string, port: number, listener: RequestListener): Promise<Http1Server> {
+  /**
+   * Listens on host:port (0 = a free port). A port in use is BOOTSPEC_ERR_PORT_IN_USE with the
+   * caller's `inUseHint`; other listen errors are rejected as they are.
+   */
+  static async listen(host: string, port: number, listener: RequestListener, inUseHint: string): Promise<Http1Server> {
     const s = new Http1Server(listener);
     await new Promise<void>((resolve, reject) => {
-      s.#server.once('error', reject);
+      const failed = (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'EADDRINUSE' ? new BootspecError(ErrorCodes.PORT_IN_USE, `port ${port} on ${host} is in use`, { hint: inUseHint }) : err);
+      s.#server.once('error', failed);
       s.#server.listen(port, host, () => {
-        s.#server.off('error', reject);
+        s.#server.off('error', failed);
         resolve();
       });
     });
