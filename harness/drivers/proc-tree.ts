@@ -87,7 +87,6 @@ export function treeRssKb(root: number): number {
   return processTree(root).reduce((sum, pid) => sum + statusField(pid, 'VmRSS'), 0);
 }
 
-
 /**
  * The peak memory of a process tree, sampled after every recorded invoke: the sum of each live
  * member's own peak (VmHWM), an upper bound of the tree's peak. Each member's status file stays open
@@ -124,6 +123,11 @@ export class TreePeak {
       }
     }
     this.#peakKb = Math.max(this.#peakKb, sum);
+    return this.#peakKb;
+  }
+
+  /** The highest sample so far, without reading (for a tree that has exited). */
+  get peakKb(): number {
     return this.#peakKb;
   }
 

@@ -68,7 +68,6 @@ class LocalProcess implements RuntimeProcess {
   readonly exited: Promise<ExitInfo>;
   #child: ChildProcess;
   #exit: ExitInfo | undefined;
-  #peakKb = 0;
   #tree: TreePeak;
 
   constructor(child: ChildProcess, spec: LaunchSpec, sandboxed: boolean) {
@@ -107,8 +106,7 @@ class LocalProcess implements RuntimeProcess {
   }
 
   peakRssKb(): number {
-    if (!this.hasExited) this.#peakKb = Math.max(this.#peakKb, this.#tree.sampleKb());
-    return this.#peakKb;
+    return this.hasExited ? this.#tree.peakKb : this.#tree.sampleKb();
   }
 }
 

@@ -12,7 +12,7 @@ import { BootspecError, ErrorCodes } from '../errors.ts';
 import { endLine, initReportLine, reportLine, startLine } from './platform-lines.ts';
 import { type ExitWaiter, InvocationRace } from './race.ts';
 import { buildRequest } from './request.ts';
-import { fromInit, fromRace, initErrorType, invokeResponse, type Raced } from './outcome.ts';
+import { fromInit, fromRace, initErrorType, invokeResponse, type Raced, type Verdict } from './outcome.ts';
 import type { InitAttempt, InvocationRecord, InvokeOptions, LogLine } from './types.ts';
 
 export interface ExecutionEnvironmentOptions {
@@ -54,7 +54,6 @@ export interface LifecycleEvent {
 /** Longest wait, after a result, for the runtime's next /next before the invocation's record closes. */
 const INVOCATION_END_GRACE_MS = 250;
 
-
 /**
  * One Lambda execution environment: a Runtime API endpoint, a private /tmp, and the runtime process
  * behind them, with Lambda's lifecycle (SPEC.md §3): init ends at the first /next within a budget; a
@@ -65,7 +64,7 @@ export class ExecutionEnvironment {
   readonly tmpDir: string;
   readonly logs: LogLine[] = [];
   readonly lifecycle: LifecycleEvent[] = [];
-  readonly #o: Required<Omit<ExecutionEnvironmentOptions, 'onLog'>> & Pick<ExecutionEnvironmentOptions, 'onLog'>;
+  readonly #o: Required<Omit<ExecutionEnvironmentOptions, 'onLog' | 'recordExchanges'>> & Pick<ExecutionEnvironmentOptions, 'onLog'>;
   #proc: RuntimeProcess | undefined;
   /** The newest process, kept after it exited (for its exit status). */
   #lastProc: RuntimeProcess | undefined;
@@ -92,7 +91,6 @@ export class ExecutionEnvironment {
       initErrorExitGraceMs: 2_000,
       shutdownGraceMs: 300,
       ...options,
-      recordExchanges: api.log.enabled,
     };
     this.tmpDir = mkdtempSync(join(options.workDir, 'tmp-'));
   }
@@ -248,8 +246,9 @@ export class ExecutionEnvironment {
       const resultP = this.api.invoke(request);
       const inflight = this.api.inflight;
       const raced = await this.#race(resultP, proc, Math.max(0, deadline - now()));
+      const verdict = fromRace(raced, request.requestId, timeoutMs);
       // Lambda answers a synchronous caller once the result is posted, not when the runtime next asks.
-      if (raced.tag === 'result') options.onResponse?.(request.requestId, invokeResponse(fromRace(raced, request.requestId, timeoutMs)));
+      if (raced.tag === 'result') options.onResponse?.(request.requestId, invokeResponse(verdict));
       const maxMemKb = o.record ? this.#peakKb(proc, now() - startedAt) : 0;
       const deliveries = inflight?.deliveries ?? 0;
       const deliveredAt = inflight?.firstDeliveredAt;
@@ -276,7 +275,7 @@ export class ExecutionEnvironment {
       } else if (raced.tag === 'exit') {
         this.api.abandon();
       }
-      return this.#finish(base, suppressedInit, { raced, maxMemKb, deliveries, deliveredAt });
+      return this.#finish(base, suppressedInit, { raced, verdict, maxMemKb, deliveries, deliveredAt });
     }
   }
 
@@ -293,12 +292,12 @@ export class ExecutionEnvironment {
       initDurationMs: number | undefined;
     },
     suppressedInit: boolean,
-    end: { failedInit: InitAttempt } | { raced: Raced; maxMemKb: number; deliveries: number; deliveredAt: number | undefined },
+    end: { failedInit: InitAttempt } | { raced: Raced; verdict: Verdict; maxMemKb: number; deliveries: number; deliveredAt: number | undefined },
   ): InvocationRecord {
     const { request } = base;
     const id = request.requestId;
     const completedAt = now();
-    const verdict = 'failedInit' in end ? fromInit(end.failedInit, id, base.timeoutMs) : fromRace(end.raced, id, base.timeoutMs);
+    const verdict = 'failedInit' in end ? fromInit(end.failedInit, id, base.timeoutMs) : end.verdict;
     const durationMs = completedAt - base.startedAt;
     const billedDurationMs = Math.ceil(durationMs + (base.coldStart ? (base.initDurationMs ?? 0) : 0));
     const maxMemoryUsedMb = 'maxMemKb' in end && end.maxMemKb > 0 ? Math.ceil(end.maxMemKb / 1024) : undefined;
