@@ -29,7 +29,7 @@ export class Exchange {
   #reqBody: Buffer | undefined;
   #reqBodySize = 0;
   #resBody: Buffer | string | undefined;
-  #resHeaders: Record<string, string> = {};
+  #resHeaders: Record<string, string> | undefined;
 
   constructor(log: ExchangeLog, probe: StateProbe, req: Http1Request, res: Http1Response, route: string) {
     this.req = req;
@@ -56,8 +56,10 @@ export class Exchange {
     if (this.res.answered || this.res.closed) return;
     this.res.send(status, headers, body);
     if (this.#log.enabled) {
-      for (let i = 0; i < headers.length; i += 2) this.#resHeaders[(headers[i] as string).toLowerCase()] = headers[i + 1] as string;
-      this.#resHeaders['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+      const recorded: Record<string, string> = {};
+      this.#resHeaders = recorded;
+      for (let i = 0; i < headers.length; i += 2) recorded[(headers[i] as string).toLowerCase()] = headers[i + 1] as string;
+      recorded['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
       this.#resBody = body;
       // A delivered event belongs to the invocation it delivers, whatever was in flight on arrival.
       this.#requestId = this.#probe.currentRequestId ?? this.#requestId;
@@ -80,7 +82,7 @@ export class Exchange {
       route: this.route,
       status: this.res.statusCode,
       requestHeaders: this.req.headers,
-      responseHeaders: this.#resHeaders,
+      responseHeaders: this.#resHeaders ?? {},
       requestBodyBytes: this.#reqBodySize,
       requestBodyExcerpt: excerpt(this.#reqBody, log.excerptBytes),
       responseBodyBytes: this.#resBody === undefined ? 0 : Buffer.byteLength(this.#resBody),

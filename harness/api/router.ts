@@ -9,20 +9,26 @@ export type Route =
   | { name: 'not-found' };
 
 const PREFIX = '/2018-06-01';
+const INVOCATION = '/runtime/invocation/';
+const NEXT: Route = Object.freeze({ name: 'next' });
 
 export function matchRoute(method: string, url: string): Route {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   if (!path.startsWith(`${PREFIX}/`)) return { name: 'not-found' };
   const rest = path.slice(PREFIX.length);
-  if (rest === '/runtime/invocation/next') return method === 'GET' ? { name: 'next' } : notAllowed('GET');
+  if (rest === '/runtime/invocation/next') return method === 'GET' ? NEXT : notAllowed('GET');
   if (rest === '/runtime/init/error') return method === 'POST' ? { name: 'init-error' } : notAllowed('POST');
   if (rest === '/ping') return method === 'GET' ? { name: 'ping' } : notAllowed('GET');
   // /runtime/invocation/{id}/response|error: the id is one path segment, percent-decoded.
-  const m = /^\/runtime\/invocation\/([^/]*)\/(response|error)$/.exec(rest);
-  if (m) {
-    if (method !== 'POST') return notAllowed('POST');
-    return { name: m[2] as 'response' | 'error', requestId: decodeSegment(m[1] as string) };
+  if (rest.startsWith(INVOCATION)) {
+    const slash = rest.indexOf('/', INVOCATION.length);
+    const last = slash === -1 ? '' : rest.slice(slash + 1);
+    if (last === 'response' || last === 'error') {
+      if (method !== 'POST') return notAllowed('POST');
+      const id = rest.slice(INVOCATION.length, slash);
+      return { name: last, requestId: id.includes('%') ? decodeSegment(id) : id };
+    }
   }
   return { name: 'not-found' };
 }

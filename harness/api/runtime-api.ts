@@ -192,9 +192,12 @@ export class RuntimeApi implements StateProbe {
 
   /** Consumes one injected fault for `route`, if any. */
   takeFault(route: FaultInjection['route']): boolean {
+    if (this.#faults.length === 0) return false;
     const f = this.#faults.find((x) => x.route === route && x.times > 0);
     if (!f) return false;
     f.times -= 1;
+    // Spent faults go, so an API with none pending skips the search (this runs twice per invoke).
+    if (f.times === 0) this.#faults.splice(this.#faults.indexOf(f), 1);
     return true;
   }
 
@@ -274,22 +277,23 @@ const NAMES: Record<InvocationRequest['headerCase'], HeaderNames> = {
 /** /next answer headers; like RAPID, an optional header is sent only when it has a value (SPEC.md §1.3). */
 export function renderInvokeHeaders(r: InvocationRequest): string[] {
   const n = NAMES[r.headerCase];
+  const ascii = r.asciiHeaders === true;
   const h: string[] = [];
-  addHeader(h, n.requestId, r.requestId);
+  addHeader(h, n.requestId, r.requestId, ascii);
   h.push(n.deadline, String(r.deadlineMs));
-  addHeader(h, n.arn, r.functionArn);
-  addHeader(h, n.trace, r.traceId);
-  addHeader(h, n.clientContext, r.clientContext);
-  addHeader(h, n.cognito, r.cognitoIdentity);
-  addHeader(h, n.tenant, r.tenantId);
-  addHeader(h, n.invocationId, r.invocationId);
-  addHeader(h, n.contentType, r.contentType || 'application/json');
+  addHeader(h, n.arn, r.functionArn, ascii);
+  addHeader(h, n.trace, r.traceId, ascii);
+  addHeader(h, n.clientContext, r.clientContext, ascii);
+  addHeader(h, n.cognito, r.cognitoIdentity, ascii);
+  addHeader(h, n.tenant, r.tenantId, ascii);
+  addHeader(h, n.invocationId, r.invocationId, ascii);
+  addHeader(h, n.contentType, r.contentType || 'application/json', ascii);
   return h;
 }
 
-function addHeader(h: string[], name: string, value: string | null): void {
+function addHeader(h: string[], name: string, value: string | null, ascii: boolean): void {
   if (value === null || value === '') return;
   // Raw UTF-8 bytes on the wire, as Go's net/http writes them (the transport writes header text as
   // latin1). ASCII is the same in both; only other values need the re-encoding.
-  h.push(name, ASCII.test(value) ? value : Buffer.from(value, 'utf8').toString('latin1'));
+  h.push(name, ascii || ASCII.test(value) ? value : Buffer.from(value, 'utf8').toString('latin1'));
 }

@@ -29,6 +29,20 @@ const allowed: Record<RuntimeStateName, Partial<Record<Transition, RuntimeStateN
 
 export type TransitionResult = { ok: true; from: RuntimeStateName; to: RuntimeStateName } | { ok: false; from: RuntimeStateName };
 
+const TRANSITIONS: Transition[] = ['Ready', 'InitError', 'InvocationResponse', 'InvocationErrorResponse'];
+/** Every (state, transition) result, made once: a transition runs twice per invoke and allocates nothing. */
+const results = Object.fromEntries(
+  (Object.keys(allowed) as RuntimeStateName[]).map((from) => [
+    from,
+    Object.fromEntries(
+      TRANSITIONS.map((t) => {
+        const to = allowed[from][t];
+        return [t, Object.freeze(to === undefined ? { ok: false, from } : { ok: true, from, to })];
+      }),
+    ),
+  ]),
+) as Record<RuntimeStateName, Record<Transition, TransitionResult>>;
+
 export class RuntimeStateMachine {
   #state: RuntimeStateName = 'Started';
 
@@ -38,11 +52,9 @@ export class RuntimeStateMachine {
 
   /** Applies a transition if the current state allows it; otherwise leaves the state as it was. */
   apply(transition: Transition): TransitionResult {
-    const from = this.#state;
-    const to = allowed[from][transition];
-    if (to === undefined) return { ok: false, from };
-    this.#state = to;
-    return { ok: true, from, to };
+    const r = results[this.#state][transition];
+    if (r.ok) this.#state = r.to;
+    return r;
   }
 
   /** Moves a Ready runtime to Running when an event is handed over. */

@@ -43,6 +43,8 @@ export interface InvocationRequest {
   invocationId: string | null;
   /** How header names are spelled on /next (runtimes must treat them case-insensitively). */
   headerCase: 'canonical' | 'lower' | 'upper';
+  /** Set when every header value above is known to be ASCII, so /next skips checking each (it runs per invoke). */
+  asciiHeaders?: boolean;
 }
 
 /** How the runtime finished an invocation, as seen by the Runtime API. */

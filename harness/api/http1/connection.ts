@@ -16,17 +16,27 @@ const HEAD_END = Buffer.from('\r\n\r\n');
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
 const ASCII = /^[\x00-\x7f]*$/;
 
-let dateSecond = 0;
 let dateValue = '';
-/** The Date header, rendered once per second as Go and Node do. */
+/** The Date header, rendered once per second as Go and Node do (a timer drops it; no clock read per answer). */
 function httpDate(): string {
-  const ms = Date.now();
-  const s = Math.floor(ms / 1000);
-  if (s !== dateSecond) {
-    dateSecond = s;
-    dateValue = new Date(s * 1000).toUTCString();
+  if (dateValue === '') {
+    const ms = Date.now();
+    dateValue = new Date(ms).toUTCString();
+    setTimeout(clearDate, 1000 - (ms % 1000)).unref();
   }
   return dateValue;
+}
+function clearDate(): void {
+  dateValue = '';
+}
+
+/** The last string body found to be ASCII: the 202 body is the same string on every invoke. */
+let asciiBody = '';
+function isAscii(body: string): boolean {
+  if (body === asciiBody) return true;
+  if (!ASCII.test(body)) return false;
+  asciiBody = body;
+  return true;
 }
 
 class Request implements Http1Request {
@@ -58,7 +68,7 @@ class Response implements Http1Response {
   answered = false;
   #conn: Connection;
   #headOnly: boolean;
-  #abandoned: (() => void)[] = [];
+  #abandoned: (() => void)[] | undefined;
 
   constructor(conn: Connection, headOnly: boolean) {
     this.#conn = conn;
@@ -73,7 +83,7 @@ class Response implements Http1Response {
     if (this.answered || this.#conn.closed) return;
     this.answered = true;
     this.statusCode = status;
-    this.#abandoned = [];
+    this.#abandoned = undefined;
     let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
     for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
     const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
@@ -87,13 +97,14 @@ class Response implements Http1Response {
 
   onAbandoned(callback: () => void): void {
     if (this.answered) return;
-    this.#abandoned.push(callback);
+    if (this.#abandoned === undefined) this.#abandoned = [callback];
+    else this.#abandoned.push(callback);
   }
 
   abandon(): void {
     const callbacks = this.#abandoned;
-    this.#abandoned = [];
-    if (!this.answered) for (const cb of callbacks) cb();
+    this.#abandoned = undefined;
+    if (!this.answered && callbacks !== undefined) for (const cb of callbacks) cb();
   }
 }
 
@@ -138,7 +149,7 @@ export class Connection {
     head += '\r\n';
     if (body === undefined) s.write(head, 'latin1');
     // One write for the common small ASCII answer ({"status":"OK"}); the head itself is latin1.
-    else if (typeof body === 'string' && body.length < 4096 && ASCII.test(body)) s.write(head + body, 'latin1');
+    else if (typeof body === 'string' && body.length < 4096 && isAscii(body)) s.write(head + body, 'latin1');
     else {
       s.cork();
       s.write(head, 'latin1');

@@ -33,6 +33,15 @@ function isToken(s: string, from: number, to: number): boolean {
 
 /** Field values and targets: visible ASCII, obs-text, SP, HTAB (RFC 9110 §5.5); no CR, LF, NUL, other controls. */
 const BAD_TEXT = /[\x00-\x08\x0a-\x1f\x7f]/;
+const NONE: BodyFraming = Object.freeze({ kind: 'none' });
+/**
+ * A runtime sends the same few header names, most with the same value every time (Host, User-Agent,
+ * Content-Type): names already seen to be tokens map to their lower-case key, and the last value of
+ * each key that passed the check is kept, so a repeated one is compared rather than scanned again.
+ */
+const KEYS = new Map<string, string>();
+const GOOD_VALUE = new Map<string, string>();
+const MAX_KEYS = 256;
 
 /** `text` is the head in latin1, without its closing empty line. */
 export function parseHead(text: string): HeadParse {
@@ -63,14 +72,22 @@ export function parseHead(text: string): HeadParse {
     if (colon === -1 || colon >= end) return bad('malformed header line');
     const c0 = text.charCodeAt(at);
     if (c0 === 32 || c0 === 9) return bad('folded header line');
-    if (!isToken(text, at, colon)) return bad(`malformed header name ${JSON.stringify(text.slice(at, colon))}`);
+    const name = text.slice(at, colon);
+    let key = KEYS.get(name);
+    if (key === undefined) {
+      if (!isToken(text, at, colon)) return bad(`malformed header name ${JSON.stringify(name)}`);
+      key = name.toLowerCase();
+      if (KEYS.size < MAX_KEYS) KEYS.set(name, key);
+    }
     let a = colon + 1;
     let b = end;
     while (a < b && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9)) a++;
     while (b > a && (text.charCodeAt(b - 1) === 32 || text.charCodeAt(b - 1) === 9)) b--;
     const value = text.slice(a, b);
-    if (BAD_TEXT.test(value)) return bad(`invalid character in header ${text.slice(at, colon)}`);
-    const key = text.slice(at, colon).toLowerCase();
+    if (GOOD_VALUE.get(key) !== value) {
+      if (BAD_TEXT.test(value)) return bad(`invalid character in header ${name}`);
+      if (KEYS.has(name)) GOOD_VALUE.set(key, value);
+    }
     at = end + 2;
     const seen = headers[key];
     if (seen === undefined) headers[key] = value;
@@ -79,7 +96,7 @@ export function parseHead(text: string): HeadParse {
     } else if (!FIRST_WINS.has(key)) headers[key] = `${seen}, ${value}`;
   }
 
-  let framing: BodyFraming = { kind: 'none' };
+  let framing: BodyFraming = NONE;
   const te = headers['transfer-encoding'];
   const cl = headers['content-length'];
   if (te !== undefined) {
