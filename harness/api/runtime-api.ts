@@ -170,6 +170,7 @@ export class RuntimeApi implements StateProbe {
 
   /** Called by the /next handler when a runtime that posted its result asks for the next event. */
   invocationEnded(): void {
+    if (this.#endWaiters.size === 0) return;
     for (const w of [...this.#endWaiters]) w.end();
   }
 
@@ -233,8 +234,7 @@ export class RuntimeApi implements StateProbe {
         return handleNext(this, ex);
       case 'response':
       case 'error':
-        void handleResult(this, ex, route.name, route.requestId);
-        return;
+        return handleResult(this, ex, route.name, route.requestId);
       case 'init-error':
         void handleInitError(this, ex);
         return;

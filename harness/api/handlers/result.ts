@@ -11,6 +11,7 @@ import {
 } from '../errors.ts';
 import { ACCEPTED, type Exchange } from '../exchange.ts';
 import type { RuntimeApi } from '../runtime-api.ts';
+import type { BodyResult } from '../http1/types.ts';
 import type { RuntimeResult } from '../types.ts';
 
 const ERROR_CAUSE_JSON = 'application/vnd.aws.lambda.error.cause+json';
@@ -19,9 +20,13 @@ const ERROR_CAUSE_JSON = 'application/vnd.aws.lambda.error.cause+json';
  * POST /runtime/invocation/{id}/response and /error (SPEC.md §1.4, §1.5). Checks in RAPID's order:
  * request id (400), state (403), response mode (400), size (413).
  */
-export async function handleResult(api: RuntimeApi, ex: Exchange, kind: 'response' | 'error', requestId: string): Promise<void> {
+export function handleResult(api: RuntimeApi, ex: Exchange, kind: 'response' | 'error', requestId: string): void {
   const generation = api.generation;
-  const body = await ex.req.readBody(MAX_PAYLOAD_SIZE);
+  ex.req.onBody(MAX_PAYLOAD_SIZE, (body) => finishResult(api, ex, kind, requestId, generation, body));
+}
+
+/** The result's body has been read (or was cut short, or was too large). */
+function finishResult(api: RuntimeApi, ex: Exchange, kind: 'response' | 'error', requestId: string, generation: number, body: BodyResult): void {
   ex.noteRequestBody(body.kind === 'ok' ? body.body : undefined, body.size);
   // The environment was reset while the body was being read: the process that sent it is gone.
   if (generation !== api.generation) {

@@ -118,20 +118,18 @@ export class ChunkedDecoder implements BodyDecoder {
  * (a 6 MB result is otherwise ~100 socket chunks and a concatenation).
  */
 export class BoundedSink implements BodySink {
-  readonly result: Promise<BodyResult>;
-  #resolve!: (r: BodyResult) => void;
+  #done: (r: BodyResult) => void;
   #chunks: Buffer[] = [];
   #whole: Buffer | undefined;
   #size = 0;
   #limit: number;
   #settled = false;
 
-  constructor(limit: number, expectedLength?: number) {
+  /** `done` is called once, as soon as the body has ended (in the same turn as its last bytes). */
+  constructor(limit: number, expectedLength: number | undefined, done: (r: BodyResult) => void) {
     this.#limit = limit;
+    this.#done = done;
     if (expectedLength !== undefined && expectedLength <= limit && expectedLength > 16384) this.#whole = Buffer.allocUnsafe(expectedLength);
-    this.result = new Promise((resolve) => {
-      this.#resolve = resolve;
-    });
   }
   data(chunk: Buffer): void {
     const at = this.#size;
@@ -154,7 +152,7 @@ export class BoundedSink implements BodySink {
     this.#settled = true;
     this.#chunks = [];
     this.#whole = undefined;
-    this.#resolve(r);
+    this.#done(r);
   }
 }
 

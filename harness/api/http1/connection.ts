@@ -56,10 +56,12 @@ class Request implements Http1Request {
   }
 
   readBody(limit: number): Promise<BodyResult> {
+    return new Promise((resolve) => this.onBody(limit, resolve));
+  }
+
+  onBody(limit: number, done: (body: BodyResult) => void): void {
     if (this.sink) throw new Error('internal: a request body can be read once, in the request callback');
-    const sink = new BoundedSink(limit, this.contentLength);
-    this.sink = sink;
-    return sink.result;
+    this.sink = new BoundedSink(limit, this.contentLength, done);
   }
 }
 

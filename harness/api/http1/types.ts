@@ -24,6 +24,12 @@ export interface Http1Request extends RequestHead {
    * at most once; a body nobody asked for is read and dropped.
    */
   readBody(limit: number): Promise<BodyResult>;
+  /**
+   * readBody with a callback, called as soon as the body ends: in the same turn as its last bytes, or
+   * before the request callback's caller goes on when the body was already whole. No promise, no
+   * microtask: the mock's result handler runs per invoke.
+   */
+  onBody(limit: number, done: (body: BodyResult) => void): void;
 }
 
 export interface Http1Response {
