@@ -83,6 +83,18 @@ class RawClient {
     return { status, head, headers, body };
   }
 
+  /** An answer with its body as bytes. */
+  async answerBytes(): Promise<{ status: number; body: Buffer }> {
+    await this.#until(() => this.#buf.includes('\r\n\r\n'), 'an answer head');
+    const end = this.#buf.indexOf('\r\n\r\n');
+    const head = this.#buf.toString('latin1', 0, end);
+    const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+    await this.#until(() => this.#buf.length >= end + 4 + length, 'an answer body');
+    const body = Buffer.from(this.#buf.subarray(end + 4, end + 4 + length));
+    this.#buf = this.#buf.subarray(end + 4 + length);
+    return { status: Number(head.slice(9, 12)), body };
+  }
+
   async json(): Promise<Record<string, unknown>> {
     const a = await this.answer();
     return JSON.parse(a.body) as Record<string, unknown>;
@@ -107,6 +119,10 @@ beforeAll(async () => {
       res.onAbandoned(() => {
         abandoned += 1;
       });
+      return;
+    }
+    if (req.url === '/echo') {
+      req.onBody(1_000_000, (b) => res.send(200, ['Content-Type', 'application/octet-stream'], b.kind === 'ok' ? b.body : ''));
       return;
     }
     const reading = req.readBody(Number(req.headers['x-limit'] ?? 1_000_000));
@@ -196,6 +212,19 @@ describe('requests', () => {
     c.close();
   });
 
+  it('writes every byte value of a Buffer body as it is, small (one string write) or large', async () => {
+    const c = await RawClient.open(server.port);
+    for (const size of [256, 8192, 8193, 100_000]) {
+      const body = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) body[i] = (i * 7) % 256;
+      await c.write(Buffer.concat([Buffer.from(`POST /echo HTTP/1.1\r\nContent-Length: ${size}\r\n\r\n`), body]));
+      const a = await c.answerBytes();
+      expect(a.status).toBe(200);
+      expect(a.body.equals(body)).toBe(true);
+    }
+    c.close();
+  });
+
   it('sends no body to HEAD but keeps Content-Length', async () => {
     const c = await RawClient.open(server.port);
     await c.write('HEAD /h HTTP/1.1\r\n\r\nGET /after HTTP/1.1\r\n\r\n');
@@ -275,6 +304,15 @@ describe('requests that cannot be read', () => {
       await c.whenClosed();
     });
   }
+
+  it('checks a field value every time, even one whose field had a good value before', async () => {
+    for (const value of ['plain', 'pla\x01in', 'pla\nin', 'pla\rin', 'pla\x7fin']) {
+      const c = await RawClient.open(server.port);
+      await c.write(`GET / HTTP/1.1\r\nX-Same: ${value}\r\n\r\n`);
+      expect((await c.answer()).status).toBe(value === 'plain' ? 200 : 400);
+      c.close();
+    }
+  });
 
   it('answers 431 to a head over Go’s limit', async () => {
     const c = await RawClient.open(server.port);

@@ -288,7 +288,11 @@ describe('routing', () => {
     expect(wrong.headers.allow).toBe('GET');
     expect((await rt.call('GET', '/2018-06-01/runtime/init/error')).status).toBe(405);
     expect((await rt.call('PUT', '/2018-06-01/runtime/invocation/abc/response', '{}')).status).toBe(405);
-    expect(api.observations.unknownRoutes).toBe(6);
+    // the id is exactly one path segment, and the last segment exactly response or error
+    expect((await rt.call('POST', '/2018-06-01/runtime/invocation/a/b/response', '{}')).status).toBe(404);
+    expect((await rt.call('POST', '/2018-06-01/runtime/invocation/abc/responses', '{}')).status).toBe(404);
+    expect((await rt.call('POST', '/2018-06-01/runtime/invocation/abc', '{}')).status).toBe(404);
+    expect(api.observations.unknownRoutes).toBe(9);
   });
 
   it('accepts header names in any case on /next (mock can vary them)', async () => {

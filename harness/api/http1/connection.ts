@@ -15,6 +15,8 @@ export const MAX_HEAD_BYTES = (1 << 20) + 4096;
 const HEAD_END = Buffer.from('\r\n\r\n');
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
 const ASCII = /^[\x00-\x7f]*$/;
+/** Bodies up to this size are written with their head as one latin1 string. */
+const SMALL_BODY = 8192;
 
 let dateValue = '';
 /** The Date header, rendered once per second as Go and Node do (a timer drops it; no clock read per answer). */
@@ -150,8 +152,11 @@ export class Connection {
     if (!this.#keepAlive) head += 'Connection: close\r\n';
     head += '\r\n';
     if (body === undefined) s.write(head, 'latin1');
-    // One write for the common small ASCII answer ({"status":"OK"}); the head itself is latin1.
-    else if (typeof body === 'string' && body.length < 4096 && isAscii(body)) s.write(head + body, 'latin1');
+    // One string write for a small answer: Node copies a latin1 string of up to 16 KB straight into
+    // the socket, while a head and a Buffer body go through cork and writev (~20 µs per answer in
+    // situ). A Buffer's bytes read as latin1 are the same bytes; a string body must be ASCII for that.
+    else if (body.length <= SMALL_BODY && typeof body !== 'string') s.write(head + body.toString('latin1'), 'latin1');
+    else if (body.length <= SMALL_BODY && isAscii(body as string)) s.write(head + body, 'latin1');
     else {
       s.cork();
       s.write(head, 'latin1');

@@ -42,6 +42,7 @@ const NONE: BodyFraming = Object.freeze({ kind: 'none' });
 const KEYS = new Map<string, string>();
 const GOOD_VALUE = new Map<string, string>();
 const MAX_KEYS = 256;
+const MAX_KEPT_VALUE = 256;
 
 /** `text` is the head in latin1, without its closing empty line. */
 export function parseHead(text: string): HeadParse {
@@ -86,7 +87,7 @@ export function parseHead(text: string): HeadParse {
     const value = text.slice(a, b);
     if (GOOD_VALUE.get(key) !== value) {
       if (BAD_TEXT.test(value)) return bad(`invalid character in header ${name}`);
-      if (KEYS.has(name)) GOOD_VALUE.set(key, value);
+      if (value.length <= MAX_KEPT_VALUE && KEYS.has(name)) GOOD_VALUE.set(key, value);
     }
     at = end + 2;
     const seen = headers[key];
