@@ -13,7 +13,7 @@ import { readBaseline, schemaProblems, writeResult } from '../bench/result-file.
 import { runBench, type Progress } from '../bench/runner.ts';
 import { BenchSubject } from '../bench/subject.ts';
 import { ALL_PHASES, type BenchSettings, type Phase, type PlacementMode } from '../bench/types.ts';
-import { envPairs, functionConfig, intFlag, makeDriver, numberFlag, prepare, usage } from './common.ts';
+import { envPairs, functionConfig, intFlag, numberFlag, openDriver, prepare, usage } from './common.ts';
 
 export const benchHelp = `bootspec bench <runtime> [options]
 
@@ -44,7 +44,9 @@ Exchanges are not recorded. Exits 1 when a comparison finds a regression.
   --max-loop-seconds S  upper bound of any one timed loop (default 60)
   --timeout S, --memory MB, --handler H   function configuration, as for invoke
   --quiet               no progress bar
-  --driver process      how to start the runtime (default process)
+  --driver D            how to start the runtime: process (default) or container (Docker, a
+                        Lambda-like sandbox per environment, pinned with the placement's cpuset)
+  --base-image IMAGE, --ephemeral-storage MB, --cpu share|quota   container driver, as for serve
   --no-sandbox          do not use bubblewrap even if it is installed
 `;
 
@@ -124,6 +126,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
       handler: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       driver: { type: 'string' },
+      'base-image': { type: 'string' },
+      'ephemeral-storage': { type: 'string' },
+      cpu: { type: 'string' },
       'no-sandbox': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -139,10 +144,14 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const settings = settingsFrom(values);
   const baseline = values.baseline === undefined ? undefined : readBaseline(values.baseline);
 
-  const driver = makeDriver(values.driver, values['no-sandbox'] ?? false);
+  const planned = planPlacement(pin);
+  // A container's processes are started by the engine, not forked from here: they are placed by
+  // the sandbox's cpuset instead of this process's CPU mask.
+  const opened = await openDriver(values, planned.pinned ? { cpuset: String(planned.runtimeCpu) } : {});
+  const driver = opened.driver;
   if (driver.warning) process.stderr.write(`bootspec: warning: ${driver.warning}\n`);
-  const placement = new CpuPlacement(planPlacement(pin));
-  const disposers: Array<() => void> = [() => placement.close()];
+  const placement = new CpuPlacement(driver.name === 'container' && planned.pinned ? { ...planned, note: `${planned.note} (containers by cpuset)` } : planned);
+  const disposers: Array<() => void | Promise<void>> = [() => placement.close(), () => opened.dispose()];
   try {
     const subject = async (dir: string, env: string[] | undefined, label: string) => {
       const prepared = await prepare(dir, values.handler, values.quiet);
@@ -192,7 +201,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     }
     return result.comparison?.verdict === 'regressed' ? 1 : 0;
   } finally {
-    for (const d of disposers.reverse()) d();
+    for (const d of disposers.reverse()) await d();
   }
 }
 

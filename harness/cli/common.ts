@@ -52,9 +52,6 @@ export function functionConfig(p: PreparedRuntime, flags: { timeout?: string | u
 
 export function makeDriver(name: string | undefined, noSandbox: boolean): Driver {
   if (name === undefined || name === 'process') return new ProcessDriver({ noSandbox });
-  if (name === 'container') {
-    throw usage('this command does not run --driver container yet', 'use --driver process here; run, invoke and serve take --driver container');
-  }
   throw usage(`--driver must be "process" or "container", got "${name}"`);
 }
 
@@ -119,7 +116,7 @@ export interface OpenedDriver {
  * The driver a command asked for. The container driver is prepared here, before any timing starts:
  * the engine is checked (DOCKER_UNAVAILABLE says how to start one), images built or reused.
  */
-export async function openDriver(flags: DriverFlags): Promise<OpenedDriver> {
+export async function openDriver(flags: DriverFlags, placement: { cpuset?: string } = {}): Promise<OpenedDriver> {
   const name = flags.driver ?? 'process';
   if (name !== 'container') {
     if (flags['base-image'] !== undefined) throw usage('--base-image needs --driver container');
@@ -133,6 +130,7 @@ export async function openDriver(flags: DriverFlags): Promise<OpenedDriver> {
   const { ContainerDriver } = await import('../drivers/container.ts');
   const driver = await ContainerDriver.prepare({
     cpu,
+    ...(placement.cpuset === undefined ? {} : { cpuset: placement.cpuset }),
     ...(flags['base-image'] === undefined ? {} : { baseImage: flags['base-image'] }),
     ...(ephemeralStorageMb === undefined ? {} : { ephemeralStorageMb }),
     ...(flags.quiet ? {} : { onProgress: (line: string) => process.stderr.write(`bootspec: ${line}\n`) }),

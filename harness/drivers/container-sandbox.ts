@@ -26,6 +26,12 @@ class LambdaSandboxContainer extends GenericContainer {
     return this;
   }
 
+  /** Pins the container to host CPUs (a benchmark's placement); leaves it free when unset. */
+  withCpuset(cpus: string | undefined): this {
+    if (cpus !== undefined) this.hostConfig.CpusetCpus = cpus;
+    return this;
+  }
+
   withReadOnlyRootFilesystem(): this {
     this.hostConfig.ReadonlyRootfs = true;
     return this;
@@ -74,6 +80,8 @@ export interface SandboxSpec {
   taskRoot: string;
   optDir: string;
   limits: SandboxLimits;
+  /** Host CPUs the container runs on (CpusetCpus); any when unset. */
+  cpuset?: string;
 }
 
 /** A started sandbox container; `remove()` ends it. */
@@ -104,6 +112,7 @@ export class Sandbox {
       .withTmpFs({ '/tmp': `rw,exec,nosuid,nodev,size=${l.ephemeralBytes},mode=1777` })
       .withUlimits({ nofile: { soft: l.nofile, hard: l.nofile }, nproc: { soft: l.nproc, hard: l.nproc } })
       .withLambdaResources(l)
+      .withCpuset(spec.cpuset)
       .withReadOnlyRootFilesystem()
       .withLifeline();
     try {

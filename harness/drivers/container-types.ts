@@ -26,6 +26,8 @@ export interface ContainerTarget {
   ephemeralStorageMb: number;
   /** How CPU follows memory: a weight (default) or Lambda's hard cap. */
   cpu: CpuModel;
+  /** Host CPUs the sandboxes run on (Docker's CpusetCpus, e.g. "1"); any when unset. `bench` pins with it. */
+  cpuset?: string;
 }
 
 export interface ContainerDriverPrepareOptions {
@@ -33,6 +35,8 @@ export interface ContainerDriverPrepareOptions {
   baseImage?: string;
   ephemeralStorageMb?: number;
   cpu?: CpuModel;
+  /** Host CPUs the sandboxes run on (Docker's CpusetCpus); any when unset. */
+  cpuset?: string;
   /** Image build progress, one line at a time. */
   onProgress?: (line: string) => void;
 }

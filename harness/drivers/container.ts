@@ -50,7 +50,18 @@ export class ContainerDriver implements Driver {
     const img = await ensureSandboxImage({ ...(options.baseImage === undefined ? {} : { baseImage: options.baseImage }), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
     const run = newRunIdentity();
     const done = installRunCleanup(run);
-    return new ContainerDriver({ image: img.image, base: img.base, runId: run.runId, owner: run.owner, ephemeralStorageMb, cpu: options.cpu ?? 'share' }, done);
+    return new ContainerDriver(
+      {
+        image: img.image,
+        base: img.base,
+        runId: run.runId,
+        owner: run.owner,
+        ephemeralStorageMb,
+        cpu: options.cpu ?? 'share',
+        ...(options.cpuset === undefined ? {} : { cpuset: options.cpuset }),
+      },
+      done,
+    );
   }
 
   paths(): DriverPaths {
@@ -116,6 +127,7 @@ export class ContainerDriver implements Driver {
             taskRoot: spec.taskRoot,
             optDir: spec.optDir,
             limits: this.#limits(spec.memoryMb),
+            ...(this.target.cpuset === undefined ? {} : { cpuset: this.target.cpuset }),
           });
         } catch (err) {
           this.#releaseEvents();

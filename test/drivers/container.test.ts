@@ -95,6 +95,29 @@ describe.skipIf(!engine).sequential('container driver', () => {
     expect(verdictOf(pjson, id)).toMatchObject({ verdict: 'skip', message: expect.stringContaining('--driver container') });
   }, 300_000);
 
+  it('benchmarks a runtime in containers pinned by cpuset, floor included, and removes them', () => {
+    const json = join(out, 'bench-container.json');
+    const r = cli(
+      ['bench', 'runtimes-under-test/null-c', '--driver', 'container', '--phases', 'floor,latency,cold-start,memory', '--payloads', '0',
+        '--invokes', '500', '--warmup', '50', '--rounds', '2', '--cold-starts', '2', '--memory-invokes', '500', '--quiet', '--json', json],
+      300_000,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(json, 'utf8')) as {
+      host: { driver: string; placement: { pinned: boolean; note: string } };
+      latency: { samples: number };
+      floor: { cMockUs: number };
+      coldStart: { p50Ms: number };
+      memory: { peakRssMb: number };
+    };
+    expect(doc.host.driver).toBe('container');
+    if (doc.host.placement.pinned) expect(doc.host.placement.note).toContain('containers by cpuset');
+    expect(doc.latency.samples).toBeGreaterThan(0);
+    expect(doc.floor.cMockUs).toBeGreaterThan(0);
+    expect(doc.coldStart.p50Ms).toBeGreaterThan(0);
+    expect(doc.memory.peakRssMb).toBeGreaterThan(0);
+  }, 300_000);
+
   it('removes the run\'s containers on Ctrl-C', async () => {
     const child = spawn(process.execPath, [BIN, 'run', 'runtimes-under-test/node-plain', '--driver', 'container', '--only', 'longpoll', '--idle', '30', '--quiet'], { cwd: ROOT, stdio: 'ignore' });
     await until('a sandbox container of the run', () => sandboxContainers().length > 0, 60_000);
