@@ -74,14 +74,14 @@ export class InvokeEndpoint {
     if (body.kind === 'too-large') {
       return sendJson(res, 413, { Type: 'User', message: `Request must be smaller than ${MAX_REQUEST_PAYLOAD} bytes for the InvokeFunction operation` });
     }
-    const clientContext = decodeClientContext(header(req, 'x-amz-client-context'));
+    const clientContext = decodeClientContext(req.headers['x-amz-client-context']);
     if (clientContext instanceof Error) return sendJson(res, 400, { Type: 'User', message: clientContext.message });
-    const trace = header(req, 'x-amzn-trace-id');
-    const invocationType = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
+    const trace = req.headers['x-amzn-trace-id'];
+    const invocationType = req.headers['x-amz-invocation-type'] ?? 'RequestResponse';
     // One object shape for every request (buildRequest runs per invoke; varying shapes slow it down).
     const opts: InvokeOptions = {
       event: body.body,
-      contentType: header(req, 'content-type') ?? 'application/json',
+      contentType: req.headers['content-type'] ?? 'application/json',
       clientContext,
       traceId: trace,
       onResponse: undefined,
@@ -94,7 +94,7 @@ export class InvokeEndpoint {
     if (invocationType !== 'RequestResponse') {
       return sendJson(res, 400, { Type: 'User', message: `X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, not ${invocationType}` });
     }
-    const tail = header(req, 'x-amz-log-type') === 'Tail';
+    const tail = req.headers['x-amz-log-type'] === 'Tail';
     // Answered as soon as the runtime posts its result, as Lambda does; a log tail needs the
     // invocation's end (its END and REPORT lines), so that answer waits for the record.
     // A member assignment: a named closure would cost a defineProperty per request under tsx.
@@ -110,10 +110,6 @@ function answerInvoke(res: Http1Response, requestId: string, response: Invocatio
   if (response.functionError) headers.push('X-Amz-Function-Error', response.functionError);
   if (logResult !== undefined) headers.push('X-Amz-Log-Result', logResult);
   res.send(200, headers, response.payload);
-}
-
-function header(req: Http1Request, name: string): string | undefined {
-  return req.headers[name];
 }
 
 /** X-Amz-Client-Context is base64 of a JSON object; the runtime gets the decoded JSON (SPEC.md §1.3). */

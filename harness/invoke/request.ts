@@ -43,14 +43,14 @@ export function functionArn(config: FunctionConfig, account = '123456789012'): s
 
 /** The last configuration's ARN and whether it is ASCII (a function name need not be): one per invoke otherwise. */
 const lastArn = { region: '', name: '', arn: '', ascii: true };
-function configArn(config: FunctionConfig): string {
+function configArn(config: FunctionConfig): { readonly arn: string; readonly ascii: boolean } {
   if (config.region !== lastArn.region || config.functionName !== lastArn.name) {
     lastArn.region = config.region;
     lastArn.name = config.functionName;
     lastArn.arn = functionArn(config);
     lastArn.ascii = ASCII.test(lastArn.arn);
   }
-  return lastArn.arn;
+  return lastArn;
 }
 
 export function eventBytes(event: unknown): Buffer {
@@ -78,11 +78,12 @@ function headerValue(name: string, value: string | null): boolean {
 
 /** The /next delivery for one invocation; the deadline is filled in when the invocation starts. */
 export function buildRequest(opts: InvokeOptions, config: FunctionConfig, sendInvocationId: boolean): InvocationRequest {
+  const generatedArn = opts.functionArn === undefined ? configArn(config) : undefined;
   const r: InvocationRequest = {
     payload: eventBytes(opts.event),
     contentType: opts.contentType ?? 'application/json',
     requestId: opts.requestId ?? randomUUID(),
-    functionArn: opts.functionArn ?? configArn(config),
+    functionArn: generatedArn?.arn ?? (opts.functionArn as string),
     deadlineMs: 0,
     traceId: opts.traceId === undefined ? newTraceId() : opts.traceId,
     clientContext: opts.clientContext ?? null,
@@ -94,7 +95,7 @@ export function buildRequest(opts: InvokeOptions, config: FunctionConfig, sendIn
   };
   // Only values the caller chose can hold CR/LF/NUL; generated ones cannot, and are ASCII but for the
   // function name in the ARN. Named reads, not a loop over keys: this runs per invoke.
-  let ascii = opts.functionArn !== undefined || lastArn.ascii;
+  let ascii = generatedArn?.ascii ?? true;
   if (opts.requestId !== undefined) ascii = headerValue('requestId', r.requestId) && ascii;
   if (opts.functionArn !== undefined) ascii = headerValue('functionArn', r.functionArn) && ascii;
   if (opts.traceId !== undefined) ascii = headerValue('traceId', r.traceId) && ascii;

@@ -151,19 +151,17 @@ export class Connection {
     const s = this.#socket;
     if (!this.#keepAlive) head += 'Connection: close\r\n';
     head += '\r\n';
-    if (body === undefined) s.write(head, 'latin1');
     // One string write for a small answer: Node copies a latin1 string of up to 16 KB straight into
     // the socket, while a head and a Buffer body go through cork and writev (~1 µs more per answer
     // measured alone). A Buffer's bytes read as latin1 are the same bytes; a string body must be
     // ASCII for that.
-    else if (body.length <= SMALL_BODY && typeof body !== 'string') s.write(head + body.toString('latin1'), 'latin1');
-    else if (body.length <= SMALL_BODY && isAscii(body as string)) s.write(head + body, 'latin1');
-    else {
+    if (body === undefined) s.write(head, 'latin1');
+    else if (body.length > SMALL_BODY || (typeof body === 'string' && !isAscii(body))) {
       s.cork();
       s.write(head, 'latin1');
       s.write(body);
       s.uncork();
-    }
+    } else s.write(head + (typeof body === 'string' ? body : body.toString('latin1')), 'latin1');
     if (res !== this.#response) return;
     if (this.#phase === 'wait') this.#next();
   }

@@ -75,10 +75,12 @@ export function parseHead(text: string): HeadParse {
     if (c0 === 32 || c0 === 9) return bad('folded header line');
     const name = text.slice(at, colon);
     let key = KEYS.get(name);
+    let kept = true;
     if (key === undefined) {
       if (!isToken(text, at, colon)) return bad(`malformed header name ${JSON.stringify(name)}`);
       key = name.toLowerCase();
-      if (KEYS.size < MAX_KEYS) KEYS.set(name, key);
+      kept = KEYS.size < MAX_KEYS;
+      if (kept) KEYS.set(name, key);
     }
     let a = colon + 1;
     let b = end;
@@ -87,7 +89,7 @@ export function parseHead(text: string): HeadParse {
     const value = text.slice(a, b);
     if (GOOD_VALUE.get(key) !== value) {
       if (BAD_TEXT.test(value)) return bad(`invalid character in header ${name}`);
-      if (value.length <= MAX_KEPT_VALUE && KEYS.has(name)) GOOD_VALUE.set(key, value);
+      if (kept && value.length <= MAX_KEPT_VALUE) GOOD_VALUE.set(key, value);
     }
     at = end + 2;
     const seen = headers[key];
