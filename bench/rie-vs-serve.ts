@@ -60,6 +60,14 @@ async function measureRound(s: Side): Promise<void> {
   s.latency.push(BinnedHistogram.of(lat.samplesNs));
   s.samples += lat.samplesNs.length;
 }
+/** A fresh emulator for the side that measured the crashed one, warmed and placed as the first was. */
+async function restartEmulator(s: Side): Promise<void> {
+  await rie.close();
+  rie = await startEmulator(subject, placement);
+  s.url = rie.url;
+  await client.latency({ url: s.url, payloadBytes, probe, invokes: 0, warmup: 500, maxMs: 60_000 });
+  rie.placeRuntime();
+}
 const client = LoadClient.start(placement);
 const serve = await startServe(subject);
 let rie = await startEmulator(subject, placement);
@@ -70,36 +78,26 @@ const sides: Side[] = [
 try {
   for (const s of sides) await client.latency({ url: s.url, payloadBytes, probe, invokes: 0, warmup: 500, maxMs: 60_000 });
   rie.placeRuntime();
-  let crashes = 0;
   for (let r = 0; r < rounds; r++) {
     for (const s of sides) {
       process.stderr.write(`\rround ${r + 1}/${rounds} ${s.name.padEnd(16)}`);
-      // The emulator crashes under this load now and then (SIGSEGV in rapidcore's Invoke when a
-      // request races the previous invocation's release): say so, start a fresh one, measure its
-      // round again. Anything else, or a sixth crash, ends the run.
-      let restart = false;
+      // The emulator crashes under this load now and then (a nil dereference in rapidcore when a
+      // request races the previous invocation's release; bench/README.md): say so, start a fresh
+      // one, measure its round again. Anything else, or a sixth crash, ends the run.
       for (;;) {
         try {
-          if (restart) {
-            await rie.close();
-            rie = await startEmulator(subject, placement);
-            s.url = rie.url;
-            await client.latency({ url: s.url, payloadBytes, probe, invokes: 0, warmup: 500, maxMs: 60_000 });
-            rie.placeRuntime();
-          }
           await measureRound(s);
           break;
         } catch (err) {
           // A failed request may be seen before the emulator's exit is: give the exit a second.
           const ended = s === sides[0] ? await rie.exit(1000) : undefined;
-          if (ended === undefined || ++crashes > 5) throw err;
+          if (ended === undefined || ++emulatorCrashes > 5) throw err;
           process.stderr.write(`\n${s.name} ended (${ended}) in round ${r + 1}; its output is above. Starting it again.\n`);
-          restart = true;
+          await restartEmulator(s);
         }
       }
     }
   }
-  emulatorCrashes = crashes;
   process.stderr.write('\r\x1b[2K');
 } finally {
   client.close();
