@@ -1,4 +1,4 @@
-/** The C floor programs in bench/c/, compiled with the machine's cc on first use and cached by content. */
+/** The C floor programs beside this file (c/), compiled with the machine's cc on first use and cached by content. */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { BootspecError, ErrorCodes } from '../errors.ts';
 
 export type CProgram = 'pingpong' | 'cmock' | 'affinity';
 
-export const C_SOURCE_DIR = fileURLToPath(new URL('../../bench/c/', import.meta.url));
+export const C_SOURCE_DIR = fileURLToPath(new URL('./c/', import.meta.url));
 
 function cacheDir(): string {
   const base = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
@@ -24,7 +24,7 @@ export function cProgram(name: CProgram): string {
   }
   const cc = spawnSync('cc', ['--version'], { encoding: 'utf8' });
   if (cc.error || cc.status !== 0) {
-    throw new BootspecError(ErrorCodes.BUILD_FAILED, 'no C compiler: the benchmark floor needs cc to build bench/c/*.c', {
+    throw new BootspecError(ErrorCodes.BUILD_FAILED, 'no C compiler: the benchmark floor needs cc to build harness/bench/c/*.c', {
       hint: 'install one (apt-get install -y build-essential), or leave the floor out with --phases latency,throughput,…',
     });
   }
@@ -36,7 +36,7 @@ export function cProgram(name: CProgram): string {
   const tmp = `${out}.${process.pid}.tmp`;
   const r = spawnSync('cc', ['-O2', '-Wall', '-Wextra', '-o', tmp, join(C_SOURCE_DIR, `${name}.c`)], { encoding: 'utf8' });
   if (r.status !== 0) {
-    throw new BootspecError(ErrorCodes.BUILD_FAILED, `cc failed on bench/c/${name}.c:\n${r.stderr}`, {
+    throw new BootspecError(ErrorCodes.BUILD_FAILED, `cc failed on harness/bench/c/${name}.c:\n${r.stderr}`, {
       hint: `run it by hand: cc -O2 -o /tmp/${name} ${join(C_SOURCE_DIR, `${name}.c`)}`,
     });
   }

@@ -1,5 +1,6 @@
 /** Writing a result, and reading a saved one back as a baseline (checked against the versioned schema). */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import schema from '../../schemas/bench.v1.schema.json' with { type: 'json' };
 import { BootspecError, ErrorCodes } from '../errors.ts';
@@ -14,6 +15,7 @@ export function schemaProblems(value: unknown): string[] {
 }
 
 export function writeResult(path: string, result: BenchResult): void {
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
 }
 

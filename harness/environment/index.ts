@@ -18,6 +18,6 @@ export {
   MIN_MEMORY_MB,
   UnzippedBudget,
 } from './limits.ts';
-export { checkArtifacts, loadRuntime, MANIFEST_FILE } from './manifest.ts';
+export { checkArtifacts, loadRuntime, MANIFEST_FILE, peekRuntime, readManifestFile } from './manifest.ts';
 export type * from './types.ts';
 export { extractZip } from './zip.ts';

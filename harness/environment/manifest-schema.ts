@@ -1,11 +1,12 @@
 /**
  * runtime.json as text -> a checked plain object: JSON with line/column on syntax errors, then the
- * JSON Schema (runtime.schema.json) with one line per problem that names the field and the fix.
+ * JSON Schema (schemas/runtime.v1.schema.json) with one line per problem that names the field and
+ * the fix.
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import { MAX_LAYERS } from './limits.ts';
-import schema from './runtime.schema.json' with { type: 'json' };
+import schema from '../../schemas/runtime.v1.schema.json' with { type: 'json' };
 
 /** runtime.json as the schema guarantees it, paths not yet resolved. */
 export interface RawManifest {
@@ -18,14 +19,14 @@ export interface RawManifest {
   layers?: string[];
   handler?: string;
   env?: Record<string, string>;
-  features?: Array<'handler-lookup' | 'streaming' | 'telemetry-log-fd' | 'json-logs' | 'extensions'>;
+  features?: Array<'handler-lookup' | 'streaming' | 'telemetry-log-fd' | 'json-logs' | 'extensions' | 'sigterm' | 'nodejs' | 'python'>;
   expectations?: string;
   conformance?: boolean;
 }
 
 export const MANIFEST_FIELDS: readonly string[] = Object.keys(schema.properties);
 const FEATURES: readonly string[] = schema.properties.features.items.enum;
-const SCHEMA_HINT = 'runtime.json is described in PROBE.md §1; add "$schema" pointing at harness/environment/runtime.schema.json for editor help';
+const SCHEMA_HINT = 'runtime.json is described in docs/probe-contract.md#manifest; add "$schema" pointing at schemas/runtime.v1.schema.json for editor help';
 
 const validate = new Ajv({ allErrors: true, strict: true, verbose: true }).compile<RawManifest>(schema);
 

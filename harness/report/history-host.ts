@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import { readManifestFile } from '../environment/manifest.ts';
 
 export interface HostFingerprint {
   os: string;
@@ -42,9 +43,9 @@ export function describeHost(): HostFingerprint {
 
 /** runtime.json exactly as it was on disk when the run was written, or null for a bare bootstrap folder. */
 export function manifestAsRun(dir: string): { manifest: unknown; manifestSha256: string } | { manifest: null; manifestSha256: null } {
-  const file = `${dir}/runtime.json`;
-  if (!existsSync(file)) return { manifest: null, manifestSha256: null };
-  const text = readFileSync(file, 'utf8');
+  const file = readManifestFile(dir);
+  if (file === undefined) return { manifest: null, manifestSha256: null };
+  const { text } = file;
   let manifest: unknown;
   try {
     manifest = JSON.parse(text) as unknown;

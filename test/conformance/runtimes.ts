@@ -1,14 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { peekRuntime } from '../../harness/environment/manifest.ts';
 import { ROOT } from '../e2e/cli.ts';
 
 export const RUNTIMES_DIR = join(ROOT, 'runtimes-under-test');
 export const BROKEN_DIR = join(RUNTIMES_DIR, 'broken');
-
-function manifest(dir: string): { conformance?: boolean; expectations?: string } | undefined {
-  const file = join(dir, 'runtime.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { conformance?: boolean; expectations?: string }) : undefined;
-}
 
 /** Runtimes that implement the probe (runtime.json without "conformance": false). */
 export function conformanceRuntimes(parent: string): string[] {
@@ -16,8 +12,8 @@ export function conformanceRuntimes(parent: string): string[] {
     .filter((d) => !d.startsWith('_') && d !== 'broken')
     .map((d) => join(parent, d))
     .filter((d) => {
-      const m = manifest(d);
-      return m !== undefined && m.conformance !== false;
+      const m = peekRuntime(d);
+      return m?.kind === 'manifest' && m.conformance;
     })
     .sort();
 }
@@ -27,7 +23,7 @@ export interface ExpectedVerdicts {
 }
 
 export function expectationsOf(dir: string): ExpectedVerdicts {
-  const m = manifest(dir);
-  if (!m?.expectations) return {};
-  return JSON.parse(readFileSync(join(dir, m.expectations), 'utf8')) as ExpectedVerdicts;
+  const file = peekRuntime(dir)?.expectations;
+  if (file === undefined) return {};
+  return JSON.parse(readFileSync(file, 'utf8')) as ExpectedVerdicts;
 }

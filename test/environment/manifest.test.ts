@@ -21,9 +21,9 @@ async function runtimeDir(manifest: unknown, name = 'rt'): Promise<string> {
 const minimal = { name: 'go-test', function: 'build/function.zip' };
 
 describe('loadRuntime: a valid runtime.json', () => {
-  it('loads the PROBE.md §1 example, resolving paths against the folder', async () => {
+  it('loads the docs/probe-contract.md#manifest example, resolving paths against the folder', async () => {
     const dir = await runtimeDir({
-      $schema: '../harness/environment/runtime.schema.json',
+      $schema: '../schemas/runtime.v1.schema.json',
       name: 'go-aws-lambda-go',
       description: 'aws-lambda-go 1.55.1, provided.al2023 style',
       probe: 1,
@@ -51,6 +51,11 @@ describe('loadRuntime: a valid runtime.json', () => {
       bare: false,
       conformance: true,
     });
+  });
+
+  it('accepts the language features nodejs and python', async () => {
+    const m = await loadRuntime(await runtimeDir({ ...minimal, features: ['nodejs', 'python'] }));
+    expect(m.features).toEqual(['nodejs', 'python']);
   });
 
   it('fills defaults, and opts.handler overrides the manifest handler', async () => {

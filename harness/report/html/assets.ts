@@ -1,12 +1,13 @@
 /**
- * What the page inlines: the stylesheet and client script from reports/templates/, and Chart.js read
- * from node_modules at report time. Nothing is fetched when the page is opened (file:// or any host).
+ * What the page inlines: the stylesheet and client script from templates/ beside this file, and
+ * Chart.js read from node_modules at report time. Nothing is fetched when the page is opened
+ * (file:// or any host).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-const TEMPLATES = new URL('../../../reports/templates/', import.meta.url);
+const TEMPLATES = new URL('./templates/', import.meta.url);
 
 export interface ReportAssets {
   css: string;
