@@ -21,6 +21,8 @@ step() {
 }
 
 step setup bash scripts/setup.sh || true
+# The AWS emulator, the oracle of the fidelity test (harness/fidelity), built from the Go module proxy.
+step install-rie bash scripts/bench-install-rie.sh
 [ -d node_modules ] || step install npm ci
 step typecheck npx tsc --noEmit -p tsconfig.json
 step typecheck-bench npx tsc --noEmit -p bench/tsconfig.json

@@ -11,7 +11,7 @@ import { parseHead } from '../../harness/api/http1/head.ts';
 import type { Http1Request, Http1Response } from '../../harness/api/http1/types.ts';
 import { ExchangeLog } from '../../harness/api/recorder.ts';
 import { matchRoute } from '../../harness/api/router.ts';
-import { renderInvokeHeaders } from '../../harness/api/runtime-api.ts';
+import { renderInvokeHeaders } from '../../harness/api/render-headers.ts';
 import { LatencyRecorder } from '../../harness/bench/samples.ts';
 import { defaultFunctionConfig } from '../../harness/environment/env.ts';
 import type { RuntimeManifest } from '../../harness/environment/types.ts';

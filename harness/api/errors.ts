@@ -1,6 +1,6 @@
 /**
  * The Runtime API's error vocabulary: the `errorType` names and messages RAPID renders, and the
- * platform error types an invocation can end with. SPEC.md §1.3–§1.7, §4.1.
+ * platform error types an invocation can end with. docs/requirements.md#next
  */
 
 /** errorType values in Runtime API response bodies (what the runtime reads). */
@@ -27,7 +27,7 @@ export const PlatformErrorType = {
   Timedout: 'Sandbox.Timedout',
 } as const;
 
-/** 6 MiB + 100 bytes: the largest response body RAPID accepts (SPEC.md §1.4). */
+/** 6 MiB + 100 bytes: the largest response body RAPID accepts (docs/requirements.md#payload). */
 export const MAX_PAYLOAD_SIZE = 6 * 1024 * 1024 + 100;
 
 export interface ApiErrorBody {
@@ -63,7 +63,7 @@ export const truncatedRequest = (): ApiErrorBody =>
 export const internalServerError = (): ApiErrorBody =>
   apiErrorBody(ApiErrorType.InternalServerError, 'Internal Server Error');
 
-/** RAPID's `RequestId: <id> Error: <message>` formatting of platform errors (SPEC.md §3.3, §3.4). */
+/** RAPID's `RequestId: <id> Error: <message>` formatting of platform errors (docs/requirements.md#lifecycle). */
 export function platformError(errorType: string, requestId: string, message: string): ApiErrorBody {
   return apiErrorBody(errorType, `RequestId: ${requestId} Error: ${message}`);
 }
@@ -103,7 +103,7 @@ export function responseTooLargeError(size: number | undefined): ApiErrorBody {
   );
 }
 
-/** RAPID keeps a runtime-supplied error type only if it looks like `Runtime.X` / `Function.X` (SPEC.md §1.5). */
+/** RAPID keeps a runtime-supplied error type only if it looks like `Runtime.X` / `Function.X` (docs/requirements.md#errors). */
 export function normaliseErrorTypeHeader(value: string | undefined): string {
   if (value && /(Runtime|Function)\.[A-Z][a-zA-Z]+/.test(value)) return value;
   if (value?.startsWith('Function.')) return PlatformErrorType.FunctionUnknown;

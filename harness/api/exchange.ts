@@ -1,22 +1,16 @@
 import type { Http1Request, Http1Response } from './http1/types.ts';
 import { excerpt, type ExchangeLog } from './recorder.ts';
+import type { RuntimeExchange, StateProbe } from './types.ts';
 
 /** RAPID's answer to an accepted result or init error. */
 export const ACCEPTED = Object.freeze({ status: 'OK' });
 const ACCEPTED_JSON = `${JSON.stringify(ACCEPTED)}\n`;
 
-/** Facts about the API's state an exchange records before and after. */
-export interface StateProbe {
-  readonly state: string;
-  readonly currentRequestId: string | undefined;
-  readonly generation: number;
-}
-
 /**
  * One request/answer pair: writes the answer and, when recording is on, leaves an ExchangeRecord
  * behind once the answer is written or the client has gone.
  */
-export class Exchange {
+export class Exchange implements RuntimeExchange {
   readonly req: Http1Request;
   readonly res: Http1Response;
   readonly route: string;
@@ -52,9 +46,10 @@ export class Exchange {
   }
 
   /** Writes status, headers (name/value pairs, case kept as given) and body. */
-  send(status: number, headers: string[], body: Buffer | string): void {
+  send(status: number, headers: string[], body: Buffer | string, thenClose = false): void {
     if (this.res.answered || this.res.closed) return;
-    this.res.send(status, headers, body);
+    if (thenClose) this.res.sendAndClose(status, headers, body);
+    else this.res.send(status, headers, body);
     if (this.#log.enabled) {
       const recorded: Record<string, string> = {};
       this.#resHeaders = recorded;
@@ -68,9 +63,9 @@ export class Exchange {
   }
 
   /** RAPID's JSON bodies end with a newline (Go's json.Encoder). */
-  sendJson(status: number, value: unknown): void {
+  sendJson(status: number, value: unknown, thenClose = false): void {
     // The 202 body goes out on every invoke: rendered once.
-    this.send(status, ['Content-Type', 'application/json'], value === ACCEPTED ? ACCEPTED_JSON : `${JSON.stringify(value)}\n`);
+    this.send(status, ['Content-Type', 'application/json'], value === ACCEPTED ? ACCEPTED_JSON : `${JSON.stringify(value)}\n`, thenClose);
   }
 
   #record(): void {

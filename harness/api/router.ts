@@ -1,10 +1,15 @@
-/** Route matching for the Runtime API paths (SPEC.md §1.1, §1.2). Unknown path → 404, wrong method → 405. */
+/**
+ * Route matching for the Runtime API paths. Unknown path → 404, wrong method → 405.
+ * https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
+ */
 
 export type Route =
   | { name: 'next' }
   | { name: 'response' | 'error'; requestId: string }
   | { name: 'init-error' }
   | { name: 'ping' }
+  | { name: 'extension-register' | 'extension-next' | 'extension-init-error' | 'extension-exit-error' }
+  | { name: 'telemetry-subscribe' | 'logs-subscribe' }
   | { name: 'method-not-allowed'; allow: string }
   | { name: 'not-found' };
 
@@ -15,6 +20,9 @@ const NEXT: Route = Object.freeze({ name: 'next' });
 export function matchRoute(method: string, url: string): Route {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
+  if (path.startsWith(`${EXTENSION_PREFIX}/`)) return matchExtensionRoute(method, path.slice(EXTENSION_PREFIX.length));
+  if (path === '/2022-07-01/telemetry') return method === 'PUT' ? { name: 'telemetry-subscribe' } : notAllowed('PUT');
+  if (path === '/2020-08-15/logs') return method === 'PUT' ? { name: 'logs-subscribe' } : notAllowed('PUT');
   if (!path.startsWith(`${PREFIX}/`)) return { name: 'not-found' };
   const rest = path.slice(PREFIX.length);
   if (rest === '/runtime/invocation/next') return method === 'GET' ? NEXT : notAllowed('GET');
@@ -33,14 +41,34 @@ export function matchRoute(method: string, url: string): Route {
   return { name: 'not-found' };
 }
 
+/** The Extensions API (2020-01-01), served on the same endpoint as the Runtime API. */
+function matchExtensionRoute(method: string, rest: string): Route {
+  const route = EXTENSION_ROUTES[rest];
+  if (route === undefined) return { name: 'not-found' };
+  return method === route.method ? { name: route.name } : notAllowed(route.method);
+}
+
+const EXTENSION_PREFIX = '/2020-01-01';
+const EXTENSION_ROUTES: Record<string, { method: string; name: Extract<Route, { name: `extension-${string}` }>['name'] }> = {
+  '/extension/register': { method: 'POST', name: 'extension-register' },
+  '/extension/event/next': { method: 'GET', name: 'extension-next' },
+  '/extension/init/error': { method: 'POST', name: 'extension-init-error' },
+  '/extension/exit/error': { method: 'POST', name: 'extension-exit-error' },
+};
+
 function notAllowed(allow: string): Route {
   return { name: 'method-not-allowed', allow };
 }
 
+/**
+ * The id fully percent-decoded. RAPID's router (chi) compares the raw segment unless it is Go's own
+ * escaping, so `encodeURIComponent`'s %2B or %40 would not match there; bootspec decodes them on
+ * purpose (deliberate divergence `router.id-fully-decoded`, harness/fidelity/deliberate.json).
+ */
 function decodeSegment(s: string): string {
   try {
     return decodeURIComponent(s);
   } catch {
-    return s; // a malformed escape is an id that matches nothing
+    return s; // a malformed escape, or bytes that are not UTF-8: an id that matches nothing
   }
 }

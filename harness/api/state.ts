@@ -1,6 +1,7 @@
 /**
  * The runtime's state machine in one execution environment, deny-by-default, after classic RAPID
- * (SPEC.md §1.7). State names are RAPID's own, because they appear in the 403 messages runtimes see.
+ * (https://github.com/aws/aws-lambda-runtime-interface-emulator/blob/c6779f7eb547901fb675b238c50a145d7eadea05/lambda/core/states.go).
+ * State names are RAPID's own, because they appear in the 403 messages runtimes see.
  */
 
 export type RuntimeStateName =

@@ -1,31 +1,30 @@
 import { now } from '../../clock.ts';
 import { internalServerError, invalidStateTransition } from '../errors.ts';
-import type { Exchange } from '../exchange.ts';
-import type { RuntimeApi } from '../runtime-api.ts';
+import type { RuntimeApiState, RuntimeExchange } from '../types.ts';
 
 /**
- * GET /runtime/invocation/next (SPEC.md §1.3): a long-poll with no server-side timeout. The first
- * call ends init; later calls end the previous invocation. A call while an event is in flight with no
- * result posted gets the same event again, as in RAPID.
+ * GET /runtime/invocation/next: a long-poll with no server-side timeout. The first call ends init;
+ * later calls end the previous invocation. A call while an event is in flight with no result posted
+ * gets the same event again, as in RAPID.
+ * https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html#runtimes-api-next
  */
-export function handleNext(api: RuntimeApi, ex: Exchange): void {
+export function handleNext(api: RuntimeApiState, ex: RuntimeExchange): void {
   if (api.takeFault('next')) return ex.sendJson(500, internalServerError());
-  const t = api.machine.apply('Ready');
+  const t = api.transition('Ready');
   if (!t.ok) return ex.sendJson(403, invalidStateTransition(t.from, 'Ready'));
 
-  if (t.from === 'Started') api.resolveInit({ kind: 'ready', at: now() });
+  if (t.from === 'Started') api.endInit({ kind: 'ready', at: now() });
   if (t.from === 'RuntimeResponseSentState') api.invocationEnded();
   if (t.from === 'Running') {
-    api.observations.nextBeforeResult += 1;
+    api.observe('nextBeforeResult');
     return api.deliver(ex);
   }
-  if (api.parked.length > 0) api.observations.overlappingNext += 1;
-  if (api.inflight && !api.inflight.settled && api.inflight.deliveries === 0) return api.deliver(ex);
+  if (api.parkedCount > 0) api.observe('overlappingNext');
+  if (api.hasUndelivered()) return api.deliver(ex);
 
-  api.parked.push(ex);
+  api.park(ex);
   ex.res.onAbandoned(() => {
-    const i = api.parked.indexOf(ex);
-    if (i !== -1) api.parked.splice(i, 1);
-    api.observations.abortedNext += 1;
+    api.unpark(ex);
+    api.observe('abortedNext');
   });
 }

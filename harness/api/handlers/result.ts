@@ -9,24 +9,31 @@ import {
   requestEntityTooLarge,
   truncatedRequest,
 } from '../errors.ts';
-import { ACCEPTED, type Exchange } from '../exchange.ts';
-import type { RuntimeApi } from '../runtime-api.ts';
+import { ACCEPTED } from '../exchange.ts';
 import type { BodyResult } from '../http1/types.ts';
-import type { RuntimeResult } from '../types.ts';
+import type { RuntimeApiState, RuntimeExchange, RuntimeResult } from '../types.ts';
+import { stripErrorCause } from './error-cause.ts';
+import { handleStreamedResult, readsAsStream } from './stream-result.ts';
 
 const ERROR_CAUSE_JSON = 'application/vnd.aws.lambda.error.cause+json';
 
 /**
- * POST /runtime/invocation/{id}/response and /error (SPEC.md §1.4, §1.5). Checks in RAPID's order:
- * request id (400), state (403), response mode (400), size (413).
+ * POST /runtime/invocation/{id}/response and /error. Checks in RAPID's order: request id (400),
+ * state (403), response mode (400), size (413).
+ * https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html#runtimes-api-response
+ * https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html#runtimes-api-invokeerror
  */
-export function handleResult(api: RuntimeApi, ex: Exchange, kind: 'response' | 'error', requestId: string): void {
+export function handleResult(api: RuntimeApiState, ex: RuntimeExchange, kind: 'response' | 'error', requestId: string): void {
+  // RAPID checks the id before it reads the body: the 400 goes out at once (the transport then drops
+  // a large unread body with the connection, as Go does).
+  if (api.delivered(requestId) === undefined) return ex.sendJson(400, invalidRequestId());
+  if (kind === 'response' && readsAsStream(api, ex) && handleStreamedResult(api, ex, requestId)) return;
   const generation = api.generation;
   ex.req.onBody(MAX_PAYLOAD_SIZE, (body) => finishResult(api, ex, kind, requestId, generation, body));
 }
 
 /** The result's body has been read (or was cut short, or was too large). */
-function finishResult(api: RuntimeApi, ex: Exchange, kind: 'response' | 'error', requestId: string, generation: number, body: BodyResult): void {
+function finishResult(api: RuntimeApiState, ex: RuntimeExchange, kind: 'response' | 'error', requestId: string, generation: number, body: BodyResult): void {
   ex.noteRequestBody(body.kind === 'ok' ? body.body : undefined, body.size);
   // The environment was reset while the body was being read: the process that sent it is gone.
   if (generation !== api.generation) {
@@ -35,16 +42,16 @@ function finishResult(api: RuntimeApi, ex: Exchange, kind: 'response' | 'error',
   }
 
   if (api.takeFault(kind)) return ex.sendJson(500, internalServerError());
-  const inflight = api.inflight;
-  if (requestId === '' || requestId !== api.currentRequestId || !inflight) return ex.sendJson(400, invalidRequestId());
-  // Lambda-Runtime-Invocation-Id (SPEC.md §1.8): no echo → no check; a wrong echo is refused.
+  const inflight = api.delivered(requestId);
+  if (!inflight) return ex.sendJson(400, invalidRequestId());
+  // Lambda-Runtime-Invocation-Id: no echo → no check; a wrong echo is refused.
   const echoed = ex.req.headers['lambda-runtime-invocation-id'];
   if (echoed !== undefined && inflight.request.invocationId !== null && echoed !== inflight.request.invocationId) {
     return ex.sendJson(400, invalidRequestId());
   }
 
   const target = kind === 'response' ? 'InvocationResponse' : 'InvocationErrorResponse';
-  const t = api.machine.apply(target);
+  const t = api.transition(target);
   if (!t.ok) return ex.sendJson(403, invalidStateTransition(t.from, target));
 
   const at = now();
@@ -80,9 +87,9 @@ function finishResult(api: RuntimeApi, ex: Exchange, kind: 'response' | 'error',
       at,
     };
   }
-  api.machine.responseSent();
+  api.responseSent();
   ex.sendJson(status, answer);
-  inflight.settle(result);
+  api.settle(inflight, result);
 }
 
 /** A platform-made error for the caller; the runtime's own body did not make it through. */
@@ -96,16 +103,4 @@ function platformResult(errorType: string, at: number): RuntimeResult {
     headers: {},
     at,
   };
-}
-
-/** RAPID sends `errorCause` to X-Ray and forwards the rest; an unparsable body becomes "Invalid error body". */
-function stripErrorCause(body: Buffer): Buffer {
-  try {
-    const parsed: unknown = JSON.parse(body.toString('utf8'));
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-    const { errorCause: _dropped, ...rest } = parsed as Record<string, unknown>;
-    return Buffer.from(JSON.stringify(rest));
-  } catch {
-    return Buffer.from(JSON.stringify('Invalid error body'));
-  }
 }

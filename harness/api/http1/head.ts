@@ -10,7 +10,8 @@ export type BodyFraming = { kind: 'none' } | { kind: 'length'; length: number } 
 
 export type HeadParse =
   | { ok: true; head: RequestHead; framing: BodyFraming; keepAlive: boolean; expectContinue: boolean }
-  | { ok: false; status: 400 | 417 | 501 | 505; message: string };
+  /** `detail`: the text Go puts after the status (its statusError); a plain Go 400 has none. */
+  | { ok: false; status: 400 | 417 | 501 | 505; message: string; detail?: string };
 
 // tchar (RFC 9110 §5.6.2) by char code; the head is on every invoke's path, so no regex per field.
 const TCHAR = new Uint8Array(128);
@@ -59,11 +60,16 @@ export function parseHead(text: string): HeadParse {
   const target = text.slice(sp1 + 1, sp2);
   if (!isToken(text, start, sp1) || target === '' || BAD_TEXT.test(target)) return bad('malformed request line');
   const version = text.slice(sp2 + 1, eol);
-  let httpVersion: '1.0' | '1.1';
-  if (version === 'HTTP/1.1') httpVersion = '1.1';
-  else if (version === 'HTTP/1.0') httpVersion = '1.0';
-  else if (/^HTTP\/[0-9]\.[0-9]$/.test(version)) return { ok: false, status: 505, message: 'HTTP version not supported' };
-  else return bad('malformed HTTP version');
+  let httpVersion: '1.0' | '1.1' = '1.1';
+  // Go serves any HTTP/1.x and refuses another major version only once the whole head is read.
+  let unsupportedVersion = false;
+  if (version === 'HTTP/1.0') httpVersion = '1.0';
+  else if (version !== 'HTTP/1.1') {
+    if (!/^HTTP\/[0-9]\.[0-9]$/.test(version)) return bad('malformed HTTP version');
+    unsupportedVersion = version.charCodeAt(5) !== 49; /* 1 */
+  }
+  // Go cannot parse a path with a malformed percent escape (net/url): a plain 400.
+  if (target.includes('%') && !validEscapes(target)) return bad('malformed percent escape in the request target');
 
   const headers: Record<string, string> = {};
   for (let at = eol + 2; at < text.length; ) {
@@ -96,15 +102,17 @@ export function parseHead(text: string): HeadParse {
     if (seen === undefined) headers[key] = value;
     else if (key === 'content-length') {
       if (seen !== value) return bad('conflicting Content-Length');
-    } else if (!FIRST_WINS.has(key)) headers[key] = `${seen}, ${value}`;
+    } else if (key === 'host') return bad('too many Host headers');
+    else if (!FIRST_WINS.has(key)) headers[key] = `${seen}, ${value}`;
   }
 
   let framing: BodyFraming = NONE;
-  const te = headers['transfer-encoding'];
+  // Go ignores Transfer-Encoding in an HTTP/1.0 request (net/http transfer.go).
+  const te = httpVersion === '1.0' ? undefined : headers['transfer-encoding'];
   const cl = headers['content-length'];
   if (te !== undefined) {
     if (cl !== undefined) return bad('both Transfer-Encoding and Content-Length');
-    if (te.toLowerCase() !== 'chunked' || httpVersion === '1.0') return { ok: false, status: 501, message: 'unsupported transfer encoding' };
+    if (te.toLowerCase() !== 'chunked') return { ok: false, status: 501, message: 'unsupported transfer encoding' };
     framing = { kind: 'chunked' };
   } else if (cl !== undefined) {
     if (!DIGITS.test(cl)) return bad('invalid Content-Length');
@@ -112,16 +120,34 @@ export function parseHead(text: string): HeadParse {
     if (length > 0) framing = { kind: 'length', length };
   }
 
+  if (unsupportedVersion) return { ok: false, status: 505, message: 'HTTP version not supported', detail: 'unsupported protocol version' };
+  // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without Host (Go's wording).
+  if (httpVersion === '1.1' && headers.host === undefined) return { ok: false, status: 400, message: 'missing Host', detail: 'missing required Host header' };
   const connection = headers.connection?.toLowerCase() ?? '';
   const keepAlive = httpVersion === '1.1' ? !hasToken(connection, 'close') : hasToken(connection, 'keep-alive');
   const expect = headers.expect;
   let expectContinue = false;
-  if (expect !== undefined && httpVersion === '1.1') {
-    if (expect.toLowerCase() !== '100-continue') return { ok: false, status: 417, message: 'unsupported Expect' };
-    expectContinue = true;
+  // Go: 100-continue among the tokens is honoured (HTTP/1.1 only); any other Expect gets 417.
+  if (expect !== undefined && expect !== '') {
+    if (!hasToken(expect.toLowerCase(), '100-continue')) return { ok: false, status: 417, message: 'unsupported Expect' };
+    expectContinue = httpVersion === '1.1';
   }
   const url = absoluteToOrigin(target);
   return { ok: true, head: { method, url, httpVersion, headers }, framing, keepAlive, expectContinue };
+}
+
+/** Every `%` in the path (the query is not decoded) starts two hex digits, as Go's url.ParseRequestURI requires. */
+function validEscapes(target: string): boolean {
+  const q = target.indexOf('?');
+  const end = q === -1 ? target.length : q;
+  for (let i = target.indexOf('%'); i !== -1 && i < end; i = target.indexOf('%', i + 1)) {
+    if (!isHex(target.charCodeAt(i + 1)) || !isHex(target.charCodeAt(i + 2))) return false;
+  }
+  return true;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
 function hasToken(list: string, token: string): boolean {

@@ -30,6 +30,22 @@ export interface Http1Request extends RequestHead {
    * microtask: the mock's result handler runs per invoke.
    */
   onBody(limit: number, done: (body: BodyResult) => void): void;
+  /**
+   * Hands the body to `sink` piece by piece as it arrives, instead of collecting it (a streamed
+   * result). Same rule as readBody: in the request callback, at most once.
+   */
+  onStream(sink: BodyStreamSink): void;
+  /** Stops reading from the connection (the peer's writes back up), until resume(). */
+  pause(): void;
+  resume(): void;
+}
+
+/** Receives a body as it arrives: pieces of it, then its end with the trailer fields (lower-case names). */
+export interface BodyStreamSink {
+  data(piece: Buffer): void;
+  end(trailers: Record<string, string>): void;
+  /** The body did not end: the connection went away or the framing was broken. */
+  fail(): void;
 }
 
 export interface Http1Response {
@@ -42,8 +58,26 @@ export interface Http1Response {
   send(status: number, headers: readonly string[], body: Buffer | string): void;
   /** Cuts the connection without an answer. */
   destroy(): void;
+  /**
+   * Like send, then closes the connection once the answer is written, without reading the rest of
+   * the request body (Go's server does this when a handler answers before an unread body ends).
+   */
+  sendAndClose(status: number, headers: readonly string[], body: Buffer | string): void;
+  /**
+   * Starts an answer whose body follows piece by piece in the chunked coding (instead of send), with
+   * `trailerNames` declared in a Trailer header. The exchange ends at the body's end().
+   */
+  startChunked(status: number, headers: readonly string[], trailerNames?: readonly string[]): Http1ChunkedBody;
   /** Called (each callback once) if the connection goes away before this request was answered. */
   onAbandoned(callback: () => void): void;
 }
 
 export type RequestListener = (req: Http1Request, res: Http1Response) => void;
+
+/** The body of a chunked answer, written as it is produced. */
+export interface Http1ChunkedBody {
+  /** One chunk (an empty one is skipped: it would end the body). */
+  write(data: Buffer | string): void;
+  /** The last chunk, then the trailer fields as name/value pairs. */
+  end(trailers?: readonly string[]): void;
+}
