@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { functionConfig, prepare } from '../harness/cli/common.ts';
-import { ProcessDriver } from '../harness/drivers/process.ts';
+import { openDriver } from '../harness/drivers/open.ts';
 import { BinnedHistogram } from '../harness/bench/binned.ts';
 import { startEmulator } from '../harness/bench/emulator.ts';
 import { parsePayload } from '../harness/bench/events.ts';
@@ -43,7 +43,7 @@ const payloadBytes = parsePayload(values.payload ?? '0') ?? 0;
 const placement = new CpuPlacement(planPlacement(values.pin as PlacementMode));
 // The emulator runs the bootstrap as a plain process; bootspec does the same here, so only the
 // two invoke paths differ.
-const driver = new ProcessDriver({ noSandbox: true });
+const driver = openDriver({ driver: 'process', noSandbox: true });
 const prepared = await prepare(dir, undefined, true);
 const subject = new BenchSubject({ label: prepared.manifest.name, prepared, config: functionConfig(prepared, {}), driver, placement, extraEnv: {} });
 const probe = prepared.manifest.conformance;

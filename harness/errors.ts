@@ -1,5 +1,5 @@
 /**
- * Typed harness errors with stable codes (STYLE.md rule 6). Thrown, never returned.
+ * Typed harness errors with stable codes. Thrown, never returned.
  * A code, once published, keeps its meaning; add new ones at the end of a group.
  */
 export const ErrorCodes = {
@@ -25,6 +25,18 @@ export const ErrorCodes = {
   ENVIRONMENT_CLOSED: 'BOOTSPEC_ERR_ENVIRONMENT_CLOSED',
   EXPECTATIONS_INVALID: 'BOOTSPEC_ERR_EXPECTATIONS_INVALID',
   DOCKER_UNAVAILABLE: 'BOOTSPEC_ERR_DOCKER_UNAVAILABLE',
+  /** A bootspec bug: an execution environment asked for a lifecycle transition its state does not allow. */
+  ENVIRONMENT_TRANSITION_DENIED: 'BOOTSPEC_ERR_ENVIRONMENT_TRANSITION_DENIED',
+  STORE_LOCK_TIMEOUT: 'BOOTSPEC_ERR_STORE_LOCK_TIMEOUT',
+  /** docs/requirements.md or docs/probe-contract.md is missing from the package: a report cannot quote them. */
+  DOCS_MISSING: 'BOOTSPEC_ERR_DOCS_MISSING',
+  // Lambda's own errors, from the layer store and the control plane (each maps to one Lambda error type)
+  LAMBDA_RESOURCE_NOT_FOUND: 'BOOTSPEC_ERR_LAMBDA_RESOURCE_NOT_FOUND',
+  LAMBDA_INVALID_PARAMETER: 'BOOTSPEC_ERR_LAMBDA_INVALID_PARAMETER',
+  LAMBDA_ACCESS_DENIED: 'BOOTSPEC_ERR_LAMBDA_ACCESS_DENIED',
+  LAMBDA_RESOURCE_CONFLICT: 'BOOTSPEC_ERR_LAMBDA_RESOURCE_CONFLICT',
+  LAMBDA_PRECONDITION_FAILED: 'BOOTSPEC_ERR_LAMBDA_PRECONDITION_FAILED',
+  LAMBDA_REQUEST_TOO_LARGE: 'BOOTSPEC_ERR_LAMBDA_REQUEST_TOO_LARGE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

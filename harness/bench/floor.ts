@@ -81,18 +81,16 @@ export async function cMockBlock(
     const lines = await runLines(argv, o.maxMs, async (portLine) => {
       const port = Number(/^port (\d+)$/.exec(portLine)?.[1]);
       const files = nullC.prepared.files;
-      const paths = nullC.driver.paths({ taskRoot: files.taskRoot, optDir: files.optDir, tmpDir });
-      const env = buildEnvironment({ config: nullC.config, paths, runtimeApi: `127.0.0.1:${port}`, manifestEnv: nullC.prepared.manifest.env, extra: nullC.extraEnv });
-      const proc = await nullC.driver.start({
-        taskRoot: files.taskRoot,
-        optDir: files.optDir,
-        tmpDir,
-        bootstrap: files.bootstrap,
-        env,
-        memoryMb: nullC.config.memoryMb,
-        onLine: () => {},
+      const sandbox = await nullC.driver.open({ taskRoot: files.taskRoot, optDir: files.optDir, tmpDir, memoryMb: nullC.config.memoryMb });
+      const env = buildEnvironment({ config: nullC.config, paths: sandbox.paths, runtimeApi: `127.0.0.1:${port}`, manifestEnv: nullC.prepared.manifest.env, extra: nullC.extraEnv });
+      const proc = await sandbox.start({ bootstrap: files.bootstrap, env, onLine: () => {} }).catch(async (err: unknown) => {
+        await sandbox[Symbol.asyncDispose]();
+        throw err;
       });
-      stopRuntime = () => proc.kill();
+      stopRuntime = async () => {
+        await proc.kill();
+        await sandbox[Symbol.asyncDispose]();
+      };
     });
     into.latency.startBlock();
     into.cycle.startBlock();

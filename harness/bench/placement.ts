@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { now } from '../clock.ts';
-import type { Driver, DriverPaths, LaunchSpec, RuntimeProcess } from '../drivers/types.ts';
+import type { Driver, DriverPaths, EnvironmentSandbox, LaunchSpec, RuntimeProcess, SandboxExecResult, SandboxSpec, SandboxUser } from '../drivers/types.ts';
 import { cProgram } from './c-programs.ts';
 import type { Placement, PlacementMode } from './types.ts';
 
@@ -106,16 +106,6 @@ class PlacedDriver implements Driver {
     this.#onSpawn = onSpawn;
   }
 
-  /** An environment's sandbox, made before its first spawn (the container driver's; none for processes). */
-  async prepareEnvironment(spec: Pick<LaunchSpec, 'taskRoot' | 'optDir' | 'tmpDir' | 'memoryMb'>): Promise<void> {
-    await this.#inner.prepareEnvironment?.(spec);
-  }
-
-  /** Removes an environment's sandbox when it closes. */
-  async release(tmpDir: string): Promise<void> {
-    await this.#inner.release?.(tmpDir);
-  }
-
   get pathFidelity(): boolean {
     return this.#inner.pathFidelity;
   }
@@ -124,19 +114,43 @@ class PlacedDriver implements Driver {
     return this.#inner.warning;
   }
 
-  paths(spec: Pick<LaunchSpec, 'taskRoot' | 'optDir' | 'tmpDir'>): DriverPaths {
-    return this.#inner.paths(spec);
+  /** An environment's sandbox (the container driver's is made before its first spawn). */
+  async open(spec: SandboxSpec): Promise<EnvironmentSandbox> {
+    return new PlacedSandbox(await this.#inner.open(spec), this.name, this.#cpus, this.#onSpawn);
+  }
+}
+
+class PlacedSandbox implements EnvironmentSandbox {
+  readonly paths: DriverPaths;
+  /** The inner sandbox's, when it has one. */
+  readonly exec?: (argv: string[], user?: SandboxUser) => Promise<SandboxExecResult>;
+  readonly #inner: EnvironmentSandbox;
+  readonly #driver: Driver['name'];
+  readonly #cpus: CpuPlacement;
+  readonly #onSpawn: ((at: number) => void) | undefined;
+
+  constructor(inner: EnvironmentSandbox, driver: Driver['name'], cpus: CpuPlacement, onSpawn: ((at: number) => void) | undefined) {
+    this.paths = inner.paths;
+    if (inner.exec) this.exec = inner.exec.bind(inner);
+    this.#inner = inner;
+    this.#driver = driver;
+    this.#cpus = cpus;
+    this.#onSpawn = onSpawn;
   }
 
-  start(spec: LaunchSpec): Promise<RuntimeProcess> {
-    // The engine starts a container's processes; its cpuset places them (see bench's openDriver).
-    if (this.#inner.name === 'container') {
+  start(launch: LaunchSpec): Promise<RuntimeProcess> {
+    // The engine starts a container's processes; its cpuset places them (see bench's driverFromFlags).
+    if (this.#driver === 'container') {
       this.#onSpawn?.(now());
-      return this.#inner.start(spec);
+      return this.#inner.start(launch);
     }
     return this.#cpus.spawnOnRuntimeCpu(() => {
       this.#onSpawn?.(now());
-      return this.#inner.start(spec);
+      return this.#inner.start(launch);
     });
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.#inner[Symbol.asyncDispose]();
   }
 }

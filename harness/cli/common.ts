@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ProcessDriver } from '../drivers/process.ts';
+import { adoptDriver, type DriverTarget, forgetDriver, openDriver } from '../drivers/open.ts';
 import type { ContainerTarget } from '../drivers/container-types.ts';
 import type { Driver } from '../drivers/types.ts';
 import { checkFunctionConfig, defaultFunctionConfig } from '../environment/env.ts';
@@ -48,11 +48,6 @@ export function functionConfig(p: PreparedRuntime, flags: { timeout?: string | u
   });
   checkFunctionConfig(config);
   return config;
-}
-
-export function makeDriver(name: string | undefined, noSandbox: boolean): Driver {
-  if (name === undefined || name === 'process') return new ProcessDriver({ noSandbox });
-  throw usage(`--driver must be "process" or "container", got "${name}"`);
 }
 
 /** Flags of the commands that start a function (invoke, serve): its configuration and the driver. */
@@ -106,6 +101,8 @@ export interface DriverFlags {
 
 export interface OpenedDriver {
   driver: Driver;
+  /** What a suite worker opens the same driver from (drivers/open.ts). */
+  target: DriverTarget;
   /** A prepared container run (image, labels) for suite workers; undefined for the process driver. */
   container: ContainerTarget | undefined;
   /** Removes what the driver started (the container driver's containers); call once at the end. */
@@ -113,16 +110,19 @@ export interface OpenedDriver {
 }
 
 /**
- * The driver a command asked for. The container driver is prepared here, before any timing starts:
- * the engine is checked (DOCKER_UNAVAILABLE says how to start one), images built or reused.
+ * The driver a command asked for, through the factory the suite workers use too (drivers/open.ts).
+ * The container run is prepared here, before any timing starts: the engine is checked
+ * (DOCKER_UNAVAILABLE says how to start one), images built or reused.
  */
-export async function openDriver(flags: DriverFlags, placement: { cpuset?: string } = {}): Promise<OpenedDriver> {
+export async function driverFromFlags(flags: DriverFlags, placement: { cpuset?: string } = {}): Promise<OpenedDriver> {
   const name = flags.driver ?? 'process';
   if (name !== 'container') {
     if (flags['base-image'] !== undefined) throw usage('--base-image needs --driver container');
     if (flags['ephemeral-storage'] !== undefined) throw usage('--ephemeral-storage needs --driver container (only a container has a /tmp of a fixed size)');
     if (flags.cpu !== undefined) throw usage('--cpu needs --driver container');
-    return { driver: makeDriver(name, flags['no-sandbox'] ?? false), container: undefined, dispose: async () => undefined };
+    if (name !== 'process') throw usage(`--driver must be "process" or "container", got "${name}"`);
+    const target: DriverTarget = { driver: 'process', noSandbox: flags['no-sandbox'] ?? false };
+    return { driver: openDriver(target), target, container: undefined, dispose: async () => undefined };
   }
   const ephemeralStorageMb = intFlag('ephemeral-storage', flags['ephemeral-storage'], 512, 10240);
   const cpu = flags.cpu ?? 'share';
@@ -135,7 +135,16 @@ export async function openDriver(flags: DriverFlags, placement: { cpuset?: strin
     ...(ephemeralStorageMb === undefined ? {} : { ephemeralStorageMb }),
     ...(flags.quiet ? {} : { onProgress: (line: string) => process.stderr.write(`bootspec: ${line}\n`) }),
   });
-  return { driver, container: driver.target, dispose: () => driver.dispose() };
+  const target = adoptDriver(driver);
+  return {
+    driver,
+    target,
+    container: driver.target,
+    dispose: async () => {
+      forgetDriver(target);
+      await driver.dispose();
+    },
+  };
 }
 
 export async function prepare(dir: string | undefined, handler: string | undefined, quiet = false): Promise<PreparedRuntime> {

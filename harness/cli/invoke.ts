@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Driver } from '../drivers/types.ts';
 import { ExecutionEnvironment } from '../invoke/execution-environment.ts';
-import { diagnose, envPairs, FUNCTION_FLAGS, openDriver, outputTail, prepareFunction, readEvent, CONTAINER_FLAGS_HELP } from './common.ts';
+import { diagnose, envPairs, FUNCTION_FLAGS, driverFromFlags, outputTail, prepareFunction, readEvent, CONTAINER_FLAGS_HELP } from './common.ts';
 
 export const invokeHelp = `bootspec invoke <runtime> [options]
 
@@ -37,7 +37,7 @@ export async function invokeCommand(argv: string[]): Promise<number> {
   }
   const event = readEvent(values.event, values['event-file']);
   envPairs(values.env); // a malformed --env is a usage error before anything starts
-  const opened = await openDriver(values);
+  const opened = await driverFromFlags(values);
   try {
     return await invokeOnce(opened.driver, positionals[0], values, event);
   } finally {

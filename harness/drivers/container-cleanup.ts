@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { CHILD_EXEC_ARGV, CODE_EXT } from '../code-kind.ts';
 import { dockerClient, isGoneError } from './container-engine.ts';
 
 /** Present on every container bootspec starts: `docker ps -a --filter label=bootspec.sandbox`. */
@@ -140,9 +141,9 @@ export function installRunCleanup(run: RunIdentity): () => Promise<void> {
 
 function spawnSweeper(runId: string): void {
   try {
-    const script = fileURLToPath(new URL('./container-sweep.ts', import.meta.url));
-    const tsx = import.meta.resolve('tsx/esm');
-    const child = spawn(process.execPath, ['--import', tsx, script, runId], { detached: true, stdio: 'ignore' });
+    // From sources through tsx, from the npm package's compiled dist/ as plain JavaScript.
+    const script = fileURLToPath(new URL(`./container-sweep${CODE_EXT}`, import.meta.url));
+    const child = spawn(process.execPath, [...CHILD_EXEC_ARGV, script, runId], { detached: true, stdio: 'ignore' });
     child.unref();
   } catch {
     // the next start's sweepStale and the lifelines cover it

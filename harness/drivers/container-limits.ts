@@ -1,4 +1,4 @@
-/** The figures of Lambda's sandbox that the container driver copies (SPEC.md §3.6, §9.1, §10). */
+/** The figures of Lambda's sandbox that the container driver copies (docs/requirements.md#sandbox). */
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import { MAX_MEMORY_MB, MIN_MEMORY_MB } from '../environment/limits.ts';
 
@@ -26,7 +26,7 @@ export const CPU_MODELS: readonly CpuModel[] = ['share', 'quota'];
 /** Docker's weight of one full CPU (cpu.shares). */
 const SHARES_PER_CPU = 1024;
 
-/** File descriptors and processes/threads per environment (SPEC.md §10, old quotas page). */
+/** File descriptors and processes/threads per environment (docs/requirements.md#sandbox, old quotas page). */
 export const NOFILE_LIMIT = 1024;
 export const NPROC_LIMIT = 1024;
 

@@ -1,5 +1,5 @@
 /**
- * One execution environment's sandbox: a long-lived container shaped like Lambda's (SPEC.md §3.6,
+ * One execution environment's sandbox: a long-lived container shaped like Lambda's (docs/requirements.md#sandbox,
  * §9.1, §10) in which each runtime generation is started by `exec`, so /tmp (a tmpfs owned by the
  * container) survives a reset exactly as it does on Lambda.
  *
@@ -74,7 +74,7 @@ class LambdaSandboxContainer extends GenericContainer {
  */
 export const HARNESS_GID = 991;
 
-export interface SandboxSpec {
+export interface SandboxContainerSpec {
   image: string;
   labels: Record<string, string>;
   taskRoot: string;
@@ -97,7 +97,7 @@ export class Sandbox {
     this.#lifeline = lifeline;
   }
 
-  static async start(spec: SandboxSpec): Promise<Sandbox> {
+  static async start(spec: SandboxContainerSpec): Promise<Sandbox> {
     const l = spec.limits;
     const container = new LambdaSandboxContainer(spec.image)
       .withLabels(spec.labels)

@@ -1,14 +1,11 @@
 /** Public shapes of the container driver. */
 import type { CpuModel } from './container-limits.ts';
+import type { SandboxExecResult, SandboxUser as User } from './types.ts';
 
 /** Who a command in the sandbox runs as: the function's user (sbx_user1051) or root. */
-export type SandboxUser = 'function' | 'root';
+export type SandboxUser = User;
 
-export interface ContainerExecResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+export type ContainerExecResult = SandboxExecResult;
 
 /**
  * A prepared container run, handed from the CLI to the suite's workers (serialisable): the image is

@@ -6,27 +6,33 @@
  * images come from docker/ without any registry (container-image.ts).
  *
  *   const driver = await ContainerDriver.prepare();   // engine check, stale sweep, images
- *   ... ExecutionEnvironment.create({ driver, ... }) ...
+ *   const sandbox = await driver.open(spec);           // one container per execution environment
+ *   ... sandbox.start(launch), sandbox.exec(argv) ...
+ *   await sandbox[Symbol.asyncDispose]();              // removes that container
  *   await driver.dispose();                            // removes every container of the run
  */
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import { installRunCleanup, newRunIdentity, RUN_LABEL, runLabels, sweepStale } from './container-cleanup.ts';
 import { dockerClient } from './container-engine.ts';
 import { RunEvents } from './container-events.ts';
-import { checkEphemeral, DEFAULT_EPHEMERAL_MB, sandboxLimits } from './container-limits.ts';
+import { checkEphemeral, DEFAULT_EPHEMERAL_MB, type SandboxLimits, sandboxLimits } from './container-limits.ts';
 import type { Sandbox } from './container-sandbox.ts';
-import type { ContainerDriverPrepareOptions, ContainerExecResult, ContainerTarget, SandboxUser } from './container-types.ts';
-import type { Driver, DriverPaths, LaunchSpec, RuntimeProcess } from './types.ts';
+import type { ContainerDriverPrepareOptions, ContainerTarget } from './container-types.ts';
+import type { Driver, DriverPaths, EnvironmentSandbox, LaunchSpec, RuntimeProcess, SandboxExecResult, SandboxSpec, SandboxUser } from './types.ts';
 
-/** One events stream per run and process, shared by its drivers (a suite worker makes one per scenario). */
+/** One events stream per run and process, shared by the sandboxes of its environments. */
 const eventsByRun = new Map<string, RunEvents>();
+
+/** What a sandbox sees of every sandbox container: fixed paths, as on Lambda. */
+const CONTAINER_PATHS: DriverPaths = Object.freeze({ taskRoot: '/var/task', optDir: '/opt', runtimeDir: '/var/runtime', tmpDir: '/tmp' });
 
 export class ContainerDriver implements Driver {
   readonly name = 'container' as const;
   readonly pathFidelity = true;
   readonly warning = undefined;
   readonly target: ContainerTarget;
-  readonly #sandboxes = new Map<string, Promise<Sandbox>>();
+  /** Sandboxes open now, to remove at the end of the run if their environment did not. */
+  readonly #open = new Set<ContainerSandbox>();
   readonly #done: (() => Promise<void>) | undefined;
 
   /** A driver for a run prepared elsewhere (a suite worker gets the CLI's target). */
@@ -64,80 +70,35 @@ export class ContainerDriver implements Driver {
     );
   }
 
-  paths(): DriverPaths {
-    return { taskRoot: '/var/task', optDir: '/opt', runtimeDir: '/var/runtime', tmpDir: '/tmp' };
-  }
-
-  async prepareEnvironment(spec: Pick<LaunchSpec, 'taskRoot' | 'optDir' | 'tmpDir' | 'memoryMb'>): Promise<void> {
-    await this.#sandboxFor(spec);
-  }
-
-  async start(spec: LaunchSpec): Promise<RuntimeProcess> {
-    const limits = this.#limits(spec.memoryMb);
-    const sandbox = await this.#sandboxFor(spec);
-    const { ContainerProcess } = await import('./container-process.ts');
-    return ContainerProcess.start(sandbox, this.#events(), spec, limits);
-  }
-
-  async release(tmpDir: string): Promise<void> {
-    const pending = this.#sandboxes.get(tmpDir);
-    if (!pending) return;
-    this.#sandboxes.delete(tmpDir);
-    const sandbox = await pending.catch(() => undefined);
-    if (!sandbox) return;
+  /** Starts the environment's sandbox container; its runtime generations are started in it. */
+  async open(spec: SandboxSpec): Promise<EnvironmentSandbox> {
+    const events = this.#events();
+    await events.acquire();
+    const limits = sandboxLimits(spec.memoryMb, this.target.ephemeralStorageMb, this.target.cpu);
+    let sandbox: Sandbox;
     try {
-      await sandbox.remove();
-    } finally {
-      this.#events().forgetContainer(sandbox.id);
-      this.#releaseEvents();
-    }
-  }
-
-  async exec(tmpDir: string, argv: string[], user: SandboxUser = 'function'): Promise<ContainerExecResult> {
-    const pending = this.#sandboxes.get(tmpDir);
-    if (!pending) {
-      throw new BootspecError(ErrorCodes.ENVIRONMENT_CLOSED, 'this environment has no sandbox container (not started yet, or closed)', {
-        hint: 'invoke (or init) the environment before running commands in its sandbox',
+      const { Sandbox } = await import('./container-sandbox.ts');
+      sandbox = await Sandbox.start({
+        image: this.target.image,
+        labels: runLabels({ runId: this.target.runId, owner: this.target.owner }),
+        taskRoot: spec.taskRoot,
+        optDir: spec.optDir,
+        limits,
+        ...(this.target.cpuset === undefined ? {} : { cpuset: this.target.cpuset }),
       });
+    } catch (err) {
+      events.release();
+      throw err;
     }
-    return (await pending).exec(argv, user);
+    const handle = new ContainerSandbox(sandbox, limits, events, this.#open);
+    this.#open.add(handle);
+    return handle;
   }
 
-  /** Removes every container of this run (a prepared driver's run, or nothing for a worker's). */
+  /** Removes every container of this run (a prepared driver's run; a worker's open sandboxes only). */
   async dispose(): Promise<void> {
-    await Promise.all([...this.#sandboxes.keys()].map((k) => this.release(k).catch(() => undefined)));
+    await Promise.all([...this.#open].map((s) => s[Symbol.asyncDispose]().catch(() => undefined)));
     await this.#done?.();
-  }
-
-  /** One sandbox per environment, keyed by its private /tmp; created at its first generation. */
-  #limits(memoryMb: number) {
-    return sandboxLimits(memoryMb, this.target.ephemeralStorageMb, this.target.cpu);
-  }
-
-  #sandboxFor(spec: Pick<LaunchSpec, 'taskRoot' | 'optDir' | 'tmpDir' | 'memoryMb'>): Promise<Sandbox> {
-    let pending = this.#sandboxes.get(spec.tmpDir);
-    if (!pending) {
-      pending = (async () => {
-        await this.#events().acquire();
-        try {
-          const { Sandbox } = await import('./container-sandbox.ts');
-          return await Sandbox.start({
-            image: this.target.image,
-            labels: runLabels({ runId: this.target.runId, owner: this.target.owner }),
-            taskRoot: spec.taskRoot,
-            optDir: spec.optDir,
-            limits: this.#limits(spec.memoryMb),
-            ...(this.target.cpuset === undefined ? {} : { cpuset: this.target.cpuset }),
-          });
-        } catch (err) {
-          this.#releaseEvents();
-          throw err;
-        }
-      })();
-      this.#sandboxes.set(spec.tmpDir, pending);
-      pending.catch(() => this.#sandboxes.delete(spec.tmpDir));
-    }
-    return pending;
   }
 
   #events(): RunEvents {
@@ -148,8 +109,53 @@ export class ContainerDriver implements Driver {
     }
     return e;
   }
+}
 
-  #releaseEvents(): void {
-    this.#events().release();
+/** One environment's sandbox container, as a handle: start generations in it, exec next to them, remove it. */
+class ContainerSandbox implements EnvironmentSandbox {
+  readonly paths = CONTAINER_PATHS;
+  readonly #sandbox: Sandbox;
+  readonly #limits: SandboxLimits;
+  readonly #events: RunEvents;
+  readonly #openSet: Set<ContainerSandbox>;
+  #disposed: Promise<void> | undefined;
+
+  constructor(sandbox: Sandbox, limits: SandboxLimits, events: RunEvents, openSet: Set<ContainerSandbox>) {
+    this.#sandbox = sandbox;
+    this.#limits = limits;
+    this.#events = events;
+    this.#openSet = openSet;
+  }
+
+  async start(launch: LaunchSpec): Promise<RuntimeProcess> {
+    this.#checkOpen();
+    const { ContainerProcess } = await import('./container-process.ts');
+    return ContainerProcess.start(this.#sandbox, this.#events, launch, this.#limits);
+  }
+
+  exec(argv: string[], user: SandboxUser = 'function'): Promise<SandboxExecResult> {
+    this.#checkOpen();
+    return this.#sandbox.exec(argv, user);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    this.#disposed ??= (async () => {
+      this.#openSet.delete(this);
+      try {
+        await this.#sandbox.remove();
+      } finally {
+        this.#events.forgetContainer(this.#sandbox.id);
+        this.#events.release();
+      }
+    })();
+    return this.#disposed;
+  }
+
+  #checkOpen(): void {
+    if (this.#disposed) {
+      throw new BootspecError(ErrorCodes.ENVIRONMENT_CLOSED, 'this environment\'s sandbox container was removed (the environment is closed)', {
+        hint: 'run commands in an environment before closing it',
+      });
+    }
   }
 }

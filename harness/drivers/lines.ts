@@ -5,7 +5,7 @@ export const MAX_LINE_BYTES = 256 * 1024;
 
 /**
  * Splits a stream into lines on '\n' only: '\r' stays inside the line, because runtimes fold
- * multi-line messages with it (SPEC.md §7.1). A last line without '\n' is delivered at the end.
+ * multi-line messages with it (docs/requirements.md#logging). A last line without '\n' is delivered at the end.
  */
 export function splitLines(stream: Readable, onLine: (text: string, at: number) => void): Promise<void> {
   return new Promise((resolve) => {

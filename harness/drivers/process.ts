@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import { findBwrap, sandboxArgs } from './bwrap.ts';
 import { splitLines } from './lines.ts';
-import { TreePeak } from './proc-tree.ts';
+import { processTree, TreePeak } from './proc-tree.ts';
 import { trackChild } from './reaper.ts';
-import type { Driver, DriverPaths, ExitInfo, LaunchSpec, RuntimeProcess } from './types.ts';
+import type { Driver, DriverPaths, EnvironmentSandbox, ExitInfo, LaunchSpec, RuntimeProcess, SandboxSpec } from './types.ts';
 
 /** Scenarios that need /var/task, /opt and /tmp at their real paths; weakened without bubblewrap. */
 export const PATH_FIDELITY_NOTE =
@@ -21,6 +22,8 @@ export interface ProcessDriverOptions {
 /** Starts `bootstrap` as a local process: under bubblewrap with Lambda's paths, or plainly. */
 export class ProcessDriver implements Driver {
   readonly name = 'process' as const;
+  /** A pipe at fd 3, inherited through bubblewrap. */
+  readonly telemetryLogFd = true;
   readonly #bwrap: string | null;
 
   constructor(options: ProcessDriverOptions = {}) {
@@ -35,19 +38,41 @@ export class ProcessDriver implements Driver {
     return this.#bwrap ? undefined : PATH_FIDELITY_NOTE;
   }
 
-  paths(spec: Pick<LaunchSpec, 'taskRoot' | 'optDir' | 'tmpDir'>): DriverPaths {
-    if (this.#bwrap) return { taskRoot: '/var/task', optDir: '/opt', runtimeDir: '/var/runtime', tmpDir: '/tmp' };
-    return { taskRoot: spec.taskRoot, optDir: spec.optDir, runtimeDir: spec.taskRoot, tmpDir: spec.tmpDir };
+  async open(spec: SandboxSpec): Promise<EnvironmentSandbox> {
+    return new ProcessSandbox(spec, this.#bwrap);
+  }
+}
+
+/**
+ * One environment's sandbox: nothing to set up beforehand (bubblewrap builds the view per process),
+ * so the handle holds the spec and the processes it started, to end them when it is disposed of.
+ */
+class ProcessSandbox implements EnvironmentSandbox {
+  readonly paths: DriverPaths;
+  readonly #spec: SandboxSpec;
+  readonly #bwrap: string | null;
+  readonly #started = new Set<LocalProcess>();
+
+  constructor(spec: SandboxSpec, bwrap: string | null) {
+    this.#spec = spec;
+    this.#bwrap = bwrap;
+    this.paths = bwrap
+      ? { taskRoot: '/var/task', optDir: '/opt', runtimeDir: '/var/runtime', tmpDir: '/tmp' }
+      : { taskRoot: spec.taskRoot, optDir: spec.optDir, runtimeDir: spec.taskRoot, tmpDir: spec.tmpDir };
   }
 
-  async start(spec: LaunchSpec): Promise<RuntimeProcess> {
-    const hostBootstrap = spec.bootstrap === '/var/task/bootstrap' ? join(spec.taskRoot, 'bootstrap') : join(spec.optDir, 'bootstrap');
+  async start(launch: LaunchSpec): Promise<RuntimeProcess> {
+    const spec = this.#spec;
+    const hostBootstrap = launch.bootstrap.startsWith('/var/task/') ? join(spec.taskRoot, launch.bootstrap.slice(10)) : join(spec.optDir, launch.bootstrap.slice(5));
     const [file, args, cwd] = this.#bwrap
-      ? [this.#bwrap, [...sandboxArgs(spec), spec.bootstrap], undefined]
+      ? [this.#bwrap, [...sandboxArgs(spec), launch.bootstrap], undefined]
       : [hostBootstrap, [], spec.taskRoot];
-    const env = this.#bwrap ? spec.env : { ...spec.env, TMPDIR: spec.tmpDir };
+    const base = this.#bwrap ? launch.env : { ...launch.env, TMPDIR: spec.tmpDir };
+    // The telemetry log fd is the child's fd 3 (bwrap passes inherited descriptors through).
+    const env = launch.onLogFd ? { ...base, [LOG_FD_VARIABLE]: '3' } : base;
+    const stdio: ('ignore' | 'pipe')[] = launch.onLogFd ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'];
     // Its own process group, so a signal reaches the whole tree and Ctrl-C in the terminal does not.
-    const child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { cwd, env, detached: true, stdio });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', (err) =>
@@ -59,7 +84,15 @@ export class ProcessDriver implements Driver {
         ),
       );
     });
-    return new LocalProcess(child, spec, this.#bwrap !== null);
+    const proc = new LocalProcess(child, launch, this.#bwrap !== null);
+    this.#started.add(proc);
+    void proc.exited.then(() => this.#started.delete(proc));
+    return proc;
+  }
+
+  /** Kills what is still running (an environment ends its runtime first; this is the backstop). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await Promise.all([...this.#started].map((p) => p.kill()));
   }
 }
 
@@ -70,8 +103,11 @@ class LocalProcess implements RuntimeProcess {
   #exit: ExitInfo | undefined;
   #tree: TreePeak;
 
+  readonly #sandboxed: boolean;
+
   constructor(child: ChildProcess, spec: LaunchSpec, sandboxed: boolean) {
     this.#child = child;
+    this.#sandboxed = sandboxed;
     this.pid = child.pid as number;
     this.#tree = new TreePeak(this.pid);
     const untrack = trackChild(this.pid);
@@ -80,7 +116,8 @@ class LocalProcess implements RuntimeProcess {
     const exit = new Promise<ExitInfo>((resolve) => {
       child.once('exit', (code, signal) => resolve(decodeExit(code, signal, sandboxed)));
     });
-    this.exited = Promise.all([exit, out, err]).then(([info]) => {
+    const logFd = readLogFd(child, spec.onLogFd);
+    this.exited = Promise.all([exit, out, err, logFd]).then(([info]) => {
       untrack();
       this.#tree.close();
       this.#exit = info;
@@ -93,11 +130,14 @@ class LocalProcess implements RuntimeProcess {
   }
 
   signal(sig: NodeJS.Signals): void {
-    try {
-      process.kill(-this.pid, sig);
-    } catch {
-      // already gone
+    // Under bubblewrap a catchable signal goes to the runtime's processes only: bwrap itself dies of
+    // SIGTERM and takes the whole namespace down with it (--die-with-parent), so a runtime would seem
+    // to exit at once whatever it does with the signal.
+    if (this.#sandboxed && sig !== 'SIGKILL') {
+      for (const pid of processTree(this.pid)) if (!isBwrap(pid)) sendSignal(pid, sig);
+      return;
     }
+    sendSignal(-this.pid, sig);
   }
 
   async kill(): Promise<ExitInfo> {
@@ -107,6 +147,42 @@ class LocalProcess implements RuntimeProcess {
 
   peakRssKb(): number {
     return this.hasExited ? this.#tree.peakKb : this.#tree.sampleKb();
+  }
+}
+
+const LOG_FD_VARIABLE = '_LAMBDA_TELEMETRY_LOG_FD';
+
+/** Reads the telemetry log fd to its end (resolves at once when there is none). */
+function readLogFd(child: ChildProcess, onLogFd: LaunchSpec['onLogFd']): Promise<void> {
+  const stream = child.stdio[3];
+  if (!onLogFd || !stream || !('on' in stream)) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.on('data', (chunk: Buffer) => onLogFd(chunk, Date.now()));
+    let ended = false;
+    const done = () => {
+      if (ended) return;
+      ended = true;
+      onLogFd(null, Date.now());
+      resolve();
+    };
+    stream.once('end', done);
+    stream.once('error', done);
+  });
+}
+
+function sendSignal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+function isBwrap(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'bwrap';
+  } catch {
+    return true; // gone: nothing to signal
   }
 }
 

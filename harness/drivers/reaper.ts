@@ -5,6 +5,9 @@
  */
 const groups = new Set<number>();
 let installed = false;
+/** Set by a command that stops gracefully on a signal itself (serve: a shutdown phase per environment). */
+let deferred = false;
+let signalled = false;
 
 function killAll(): void {
   for (const pgid of groups) {
@@ -23,6 +26,12 @@ function install(): void {
   process.on('exit', killAll);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
+      // The first signal is the owner's to handle (it exits when done; 'exit' still kills what is
+      // left); a second one does not wait.
+      if (deferred && !signalled) {
+        signalled = true;
+        return;
+      }
       killAll();
       // the conventional exit status for death by that signal
       process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
@@ -35,6 +44,11 @@ export function trackChild(pgid: number): () => void {
   install();
   groups.add(pgid);
   return () => groups.delete(pgid);
+}
+
+/** The process stops gracefully on SIGINT / SIGTERM itself: the first such signal does not exit at once. */
+export function deferExitOnSignal(): void {
+  deferred = true;
 }
 
 export function killAllTracked(): void {

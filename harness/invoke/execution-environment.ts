@@ -2,81 +2,62 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { now } from '../clock.ts';
-import type { ExchangeLogMark } from '../api/recorder.ts';
 import { RuntimeApi } from '../api/runtime-api.ts';
-import type { ApiObservations, ExchangeRecord, FaultInjection, InvocationRequest, RuntimeResult } from '../api/types.ts';
-import type { Driver, ExitInfo, RuntimeProcess } from '../drivers/types.ts';
+import type { ApiObservations, ExchangeRecord, FaultInjection, RuntimeResult } from '../api/types.ts';
+import type { EnvironmentSandbox, ExitInfo, LogStream, RuntimeProcess } from '../drivers/types.ts';
 import { buildEnvironment } from '../environment/env.ts';
-import type { AssembledFiles, FunctionConfig } from '../environment/types.ts';
+import type { FunctionConfig } from '../environment/types.ts';
 import { BootspecError, ErrorCodes } from '../errors.ts';
-import { endLine, initReportLine, reportLine, startLine } from './platform-lines.ts';
-import { type ExitWaiter, InvocationRace } from './race.ts';
-import { buildRequest } from './request.ts';
-import { fromInit, fromRace, initErrorType, invokeResponse, type Raced, type Verdict } from './outcome.ts';
-import type { InitAttempt, InvocationRecord, InvokeOptions, LogLine } from './types.ts';
+import { EnvironmentExtensions, type ExtensionFault } from './environment-extensions.ts';
+import { extensionInitFailure } from './extension-phases.ts';
+import { type FrameError, type LogFrame, LogFrameDecoder } from './log-frames.ts';
+import { finishInvocation, type InvocationStart } from './invocation-record.ts';
+import { endOfInit, shutDown } from './phases.ts';
+import { EnvironmentLifecycle, type EnvironmentState, type LifecycleEvent } from './lifecycle.ts';
+import { LogBuffer } from './log-buffer.ts';
+import { MemorySampler } from './memory-sampler.ts';
+import { fromRace, initErrorType, invokeResponse, type Raced } from './outcome.ts';
+import { initReportLine, startLine } from './platform-lines.ts';
+import { WatchedProcess } from './process-watch.ts';
+import { InvocationRace } from './race.ts';
+import { buildRequest, functionArn } from './request.ts';
+import { InvocationSlots } from './serial-queue.ts';
+import type { ExecutionEnvironmentOptions, InitAttempt, InvocationRecord, InvokeOptions, LogLine } from './types.ts';
 
-export interface ExecutionEnvironmentOptions {
-  files: AssembledFiles;
-  driver: Driver;
-  config: FunctionConfig;
-  /** The manifest's `env` (unreserved variables only; validated when the manifest was read). */
-  manifestEnv?: Record<string, string>;
-  /** Harness-controlled variables set last, e.g. PROBE_INIT. */
-  extraEnv?: Record<string, string>;
-  /** Variables to leave out of the runtime's environment (to test that it tolerates their absence). */
-  dropEnv?: string[];
-  /** Parent folder of this environment's private /tmp. */
-  workDir: string;
-  /** The init phase budget of on-demand functions: 10 s (SPEC.md §3.1). */
-  initBudgetMs?: number;
-  /** Record exchanges and logs (default true); off for timed benchmark phases. */
-  record?: boolean;
-  /** Record the HTTP exchanges (default: as `record`); `serve` keeps logs but has no use for exchanges. */
-  recordExchanges?: boolean;
-  /** Send Lambda-Runtime-Invocation-Id on /next, as RAPID does since mid-2026 (default true). */
-  sendInvocationId?: boolean;
-  /** After a failed cold init, re-run init inside the first invoke, as Lambda does (default true). */
-  retryInitOnInvoke?: boolean;
-  /** How long a runtime that posted /init/error may take to exit before it is killed. */
-  initErrorExitGraceMs?: number;
-  /** SIGTERM → this grace → SIGKILL at shutdown (0: SIGKILL at once, as Lambda without extensions). */
-  shutdownGraceMs?: number;
-  onLog?: (line: LogLine) => void;
-}
-
-export interface LifecycleEvent {
-  at: number;
-  kind: 'spawn' | 'ready' | 'init-error' | 'exit' | 'kill' | 'shutdown';
-  generation: number;
-  detail?: string;
-}
+export type { ExecutionEnvironmentOptions } from './types.ts';
+export type { EnvironmentState, LifecycleEvent } from './lifecycle.ts';
 
 /** Longest wait, after a result, for the runtime's next /next before the invocation's record closes. */
 const INVOCATION_END_GRACE_MS = 250;
 
+type Settings = Required<Omit<ExecutionEnvironmentOptions, 'onLog' | 'onLifecycle' | 'recordExchanges' | 'telemetryLogFd'>>;
+
 /**
- * One Lambda execution environment: a Runtime API endpoint, a private /tmp, and the runtime process
- * behind them, with Lambda's lifecycle (SPEC.md §3): init ends at the first /next within a budget; a
- * timeout or crash resets the environment and the next invoke re-inits (suppressed init), /tmp kept.
+ * One Lambda execution environment: a sandbox opened by the driver, a Runtime API endpoint, a private
+ * /tmp, and the runtime process behind them, with Lambda's lifecycle as an explicit state machine
+ * (lifecycle.ts): init ends at the first /next within a budget; a timeout or crash resets the
+ * environment and the next invoke re-inits (suppressed init), /tmp kept; close is a shutdown phase.
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
  */
 export class ExecutionEnvironment {
   readonly api: RuntimeApi;
   readonly tmpDir: string;
-  readonly logs: LogLine[] = [];
-  readonly lifecycle: LifecycleEvent[] = [];
-  readonly #o: Required<Omit<ExecutionEnvironmentOptions, 'onLog' | 'recordExchanges'>> & Pick<ExecutionEnvironmentOptions, 'onLog'>;
-  #proc: RuntimeProcess | undefined;
+  readonly #o: Settings;
+  readonly #lifecycle: EnvironmentLifecycle;
+  readonly #logs: LogBuffer;
+  readonly #memory = new MemorySampler();
+  /** One invocation at a time, as Lambda gives an on-demand environment. */
+  readonly #slots = new InvocationSlots(1);
+  #sandbox: EnvironmentSandbox | undefined;
+  /** The runtime process while it runs; cleared when it exits. */
+  #runtime: WatchedProcess | undefined;
   /** The newest process, kept after it exited (for its exit status). */
   #lastProc: RuntimeProcess | undefined;
-  #ready = false;
-  #initialized = false;
-  #current: string | undefined;
-  #collect: LogLine[] | undefined;
-  #queue: Promise<unknown> = Promise.resolve();
-  /** Invocations waiting on the current process's exit (see #race). */
-  readonly #exitWaiters = new Set<ExitWaiter>();
-  #closed = false;
-  #memory: { proc: RuntimeProcess | undefined; at: number; kb: number } = { proc: undefined, at: 0, kb: 0 };
+  readonly #extensions: EnvironmentExtensions;
+  /** Frames read from the telemetry log fd, all generations, and where the framing broke. */
+  readonly logFrames: LogFrame[] = [];
+  readonly logFrameErrors: (FrameError & { generation: number })[] = [];
+  readonly #offerLogFd: boolean;
 
   private constructor(api: RuntimeApi, options: ExecutionEnvironmentOptions) {
     this.api = api;
@@ -92,18 +73,27 @@ export class ExecutionEnvironment {
       shutdownGraceMs: 300,
       ...options,
     };
+    this.#logs = new LogBuffer(this.#o.record, options.onLog);
+    this.#lifecycle = new EnvironmentLifecycle(options.onLifecycle);
+    this.#offerLogFd = options.telemetryLogFd === true && options.driver.telemetryLogFd === true;
+    this.#extensions = new EnvironmentExtensions(api.extensions, this.#lifecycle, this.#logs, options.files.optDir);
     this.tmpDir = mkdtempSync(join(options.workDir, 'tmp-'));
   }
 
   static async create(options: ExecutionEnvironmentOptions): Promise<ExecutionEnvironment> {
-    const api = await RuntimeApi.start({ record: options.recordExchanges ?? options.record ?? true });
+    const c = options.config;
+    const accountId = functionArn(c).split(':')[4] ?? '';
+    const extensionMetadata = { functionName: c.functionName, functionVersion: c.functionVersion, handler: c.handler, accountId };
+    const api = await RuntimeApi.start({ record: options.recordExchanges ?? options.record ?? true, extensionMetadata });
     const env = new ExecutionEnvironment(api, options);
     // The sandbox (a container) exists before Init starts, as on Lambda: its set-up is not init time.
     const sandbox = { taskRoot: options.files.taskRoot, optDir: options.files.optDir, tmpDir: env.tmpDir, memoryMb: options.config.memoryMb };
-    await options.driver.prepareEnvironment?.(sandbox).catch(async (err: unknown) => {
+    try {
+      env.#sandbox = await options.driver.open(sandbox);
+    } catch (err) {
       await env.close();
       throw err;
-    });
+    }
     return env;
   }
 
@@ -111,13 +101,35 @@ export class ExecutionEnvironment {
     return this.#o.config;
   }
 
-  /** True while a runtime process is up and past init. */
+  /** Where the environment is in its lifecycle. */
+  get state(): EnvironmentState {
+    return this.#lifecycle.state;
+  }
+
+  /** What happened to it so far: spawns, inits, exits, kills, the shutdown phase. */
+  get lifecycle(): LifecycleEvent[] {
+    return this.#lifecycle.events;
+  }
+
+  /** Every line of its processes and the platform's, all generations (when recording). */
+  get logs(): LogLine[] {
+    return this.#logs.lines;
+  }
+
+  /** True while a runtime process is up and past init (idle or invoked). */
   get ready(): boolean {
-    return this.#ready;
+    const s = this.#lifecycle.state;
+    return s === 'ready' || s === 'invoking';
   }
 
   get process(): RuntimeProcess | undefined {
-    return this.#proc;
+    return this.#runtime?.proc;
+  }
+
+  /** The driver's handle on this environment's sandbox (e.g. to run a command next to the runtime). */
+  get sandbox(): EnvironmentSandbox {
+    if (!this.#sandbox || this.#lifecycle.closing) throw closedError();
+    return this.#sandbox;
   }
 
   /** Every exchange recorded so far in this environment, all generations. */
@@ -148,37 +160,33 @@ export class ExecutionEnvironment {
 
   /** Runs the init phase now (a warm-up), instead of at the first invoke. */
   init(): Promise<InitAttempt> {
-    return this.#serialised(async () => {
-      this.#initialized = true;
-      const a = await this.#initAttempt(this.#o.initBudgetMs);
-      if (a.kind !== 'ready') this.#platform(initReportLine(a.durationMs, a.kind === 'timeout' ? 'timeout' : 'error', initErrorType(a)));
-      return a;
-    });
+    return this.#slots.run(this.#initTask, undefined, this.#admit);
   }
 
   /** Invokes the function once; invocations are served one at a time, in call order. */
   invoke(options: InvokeOptions = {}): Promise<InvocationRecord> {
-    return this.#serialised(() => this.#invoke(options));
+    return this.#slots.run(this.#invokeTask, options, this.#admit);
   }
 
+  /**
+   * The shutdown phase: SIGTERM, up to `shutdownGraceMs` for the runtime to exit, then SIGKILL
+   * (at once when the grace is 0, as Lambda without extensions), each step recorded; then the
+   * sandbox, the Runtime API and /tmp go.
+   */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    const proc = this.#proc;
-    if (proc && !proc.hasExited) {
-      this.#event('shutdown');
-      if (this.#o.shutdownGraceMs > 0) {
-        proc.signal('SIGTERM');
-        await Promise.race([proc.exited, sleep(this.#o.shutdownGraceMs)]);
-      }
-      if (!proc.hasExited) await proc.kill();
-    }
+    if (this.#lifecycle.closing) return;
+    this.#lifecycle.to('shutting-down');
+    const proc = this.#runtime?.proc;
+    if (this.#extensions.active) await this.#extensions.shutDown('spindown', proc, this.api.generation);
+    else if (proc && !proc.hasExited) await shutDown(proc, this.#o.shutdownGraceMs, this.#lifecycle, this.api.generation);
     try {
       // e.g. the container driver removes the environment's sandbox container
-      await this.#o.driver.release?.(this.tmpDir);
+      await this.#sandbox?.[Symbol.asyncDispose]();
     } finally {
       await this.api.close();
       rmSync(this.tmpDir, { recursive: true, force: true });
+      this.#lifecycle.to('closed');
+      this.#event('closed');
     }
   }
 
@@ -186,22 +194,17 @@ export class ExecutionEnvironment {
     await this.close();
   }
 
-  /**
-   * Result, exit or timeout, whichever comes first. Unlike Promise.race with the process's exit
-   * promise, it leaves nothing behind: no reaction per invoke on a promise that lives as long as the
-   * process (a leak over millions of invokes in `serve`), no pending timer per invoke.
-   */
-  #race(result: Promise<RuntimeResult>, proc: RuntimeProcess, timeoutMs: number): Promise<Raced> {
-    return new InvocationRace(result, proc.hasExited ? proc.exited : undefined, timeoutMs, this.#exitWaiters).settled;
-  }
+  // Bound once: the slots take a method and its argument, so an invoke creates no closure.
+  readonly #invokeTask = (options: InvokeOptions) => this.#invoke(options);
+  readonly #initTask = () => this.#init();
+  readonly #admit = () => {
+    if (this.#lifecycle.closing) throw closedError();
+  };
 
-  #serialised<T>(fn: () => Promise<T>): Promise<T> {
-    const p = this.#queue.then(() => {
-      if (this.#closed) throw new BootspecError(ErrorCodes.ENVIRONMENT_CLOSED, 'the execution environment is closed');
-      return fn();
-    });
-    this.#queue = p.catch(() => undefined);
-    return p;
+  async #init(): Promise<InitAttempt> {
+    const a = await this.#initAttempt(this.#o.initBudgetMs);
+    if (a.kind !== 'ready') this.#logs.platform(initReportLine(a.durationMs, a.kind === 'timeout' ? 'timeout' : 'error', initErrorType(a)), this.api.generation);
+    return a;
   }
 
   async #invoke(options: InvokeOptions): Promise<InvocationRecord> {
@@ -211,45 +214,48 @@ export class ExecutionEnvironment {
     const timeoutMs = options.timeoutMs ?? o.config.timeoutS * 1000;
     const logMark = this.api.log.mark();
     const lines: LogLine[] = [];
-    this.#collect = lines;
+    this.#logs.collect(lines);
     const inits: InitAttempt[] = [];
     let coldStart = false;
     let initDurationMs: number | undefined;
 
-    if (!this.#ready && !this.#initialized) {
+    if (this.#lifecycle.state === 'fresh') {
       coldStart = true;
-      this.#initialized = true;
       const a = await this.#initAttempt(o.initBudgetMs);
       inits.push(a);
       if (a.kind === 'ready') initDurationMs = a.durationMs;
-      else this.#platform(initReportLine(a.durationMs, a.kind === 'timeout' ? 'timeout' : 'error', initErrorType(a)));
+      else this.#logs.platform(initReportLine(a.durationMs, a.kind === 'timeout' ? 'timeout' : 'error', initErrorType(a)), this.api.generation);
     }
 
     const startedAt = now();
     const deadline = startedAt + timeoutMs;
-    // Whole epoch milliseconds, as Lambda sends them (SPEC.md §1.3).
+    // Whole epoch milliseconds, as Lambda sends them.
     request.deadlineMs = Math.floor(options.deadlineMs ?? deadline);
-    this.#current = request.requestId;
-    this.#platform(startLine(request.requestId, o.config.functionVersion));
-    const base = { request, queuedAt, startedAt, timeoutMs, logMark, lines, inits, coldStart, initDurationMs };
+    this.#logs.requestId = request.requestId;
+    this.#logs.platform(startLine(request.requestId, o.config.functionVersion), this.api.generation);
+    const start: InvocationStart = { request, queuedAt, startedAt, timeoutMs, logMark, lines, inits, coldStart, initDurationMs };
 
     let suppressedInit = false;
     for (let attempt = 0; ; attempt++) {
-      if (!this.#ready) {
+      if (this.#lifecycle.state !== 'ready') {
+        // resetting: the last init failed, or the runtime died since; Lambda inits again inside this invoke
         suppressedInit = true;
         const last = inits.at(-1);
         const a = attempt === 0 && coldStart && !o.retryInitOnInvoke && last ? last : await this.#initAttempt(Math.max(0, deadline - now()));
         if (a !== last) inits.push(a);
-        if (a.kind !== 'ready') return this.#finish(base, true, { failedInit: a });
+        if (a.kind !== 'ready') return this.#finish(start, suppressedInit, { failedInit: a });
       }
-      const proc = this.#proc as RuntimeProcess;
+      const runtime = this.#runtime as WatchedProcess;
+      const proc = runtime.proc;
+      this.#lifecycle.to('invoking');
       const resultP = this.api.invoke(request);
+      if (this.#extensions.active) this.api.extensions.dispatchInvoke(request);
       const inflight = this.api.inflight;
-      const raced = await this.#race(resultP, proc, Math.max(0, deadline - now()));
+      const raced = await this.#race(resultP, runtime, Math.max(0, deadline - now()));
       const verdict = fromRace(raced, request.requestId, timeoutMs);
       // Lambda answers a synchronous caller once the result is posted, not when the runtime next asks.
       if (raced.tag === 'result') options.onResponse?.(request.requestId, invokeResponse(verdict));
-      const maxMemKb = o.record ? this.#peakKb(proc, now() - startedAt) : 0;
+      const maxMemKb = o.record ? this.#memory.peakKb(proc, now() - startedAt) : 0;
       const deliveries = inflight?.deliveries ?? 0;
       const deliveredAt = inflight?.firstDeliveredAt;
       if (raced.tag === 'exit' && deliveries === 0 && attempt === 0) {
@@ -257,181 +263,155 @@ export class ExecutionEnvironment {
         // platform can tell (an exit right after posting a result races our invoke). Lambda resets
         // on that exit, so this event gets a fresh process: a suppressed init, once.
         this.api.abandon();
-        this.#ready = false;
+        this.#lifecycle.to('resetting');
         continue;
       }
-      // The invocation ends when the runtime asks for the next one (SPEC.md §1.3): output it writes
-      // until then is this invocation's (a line written before the post may reach the pipe after
-      // it). Only when recording: the wait is bounded but not free.
+      // The invocation ends when the runtime asks for the next one: output it writes until then is
+      // this invocation's (a line written before the post may reach the pipe after it). Only when
+      // recording: the wait is bounded but not free.
       if (raced.tag === 'result' && o.record) {
         await this.api.whenInvocationEnded(INVOCATION_END_GRACE_MS);
         // one more poll of the pipes: data written before the /next may be read just after it
         await new Promise((resolve) => setImmediate(resolve));
       }
+      // On Lambda the invocation ends when every extension subscribed to INVOKE has called event/next
+      // again, within the function's timeout: that time counts in the duration.
+      const ext = this.#extensions;
+      const extensionsDone = raced.tag !== 'result' || !ext.active || (await ext.ready(deadline - now()));
       if (raced.tag === 'timeout') {
         this.#event('kill', 'invoke timeout');
         this.api.abandon();
-        await proc.kill();
+        if (ext.active) await ext.shutDown('timeout', proc, this.api.generation);
+        else await proc.kill();
       } else if (raced.tag === 'exit') {
         this.api.abandon();
+        if (ext.active) await ext.shutDown('failure', proc, this.api.generation);
+      } else if (!extensionsDone) {
+        const fault = ext.fault;
+        this.#event('kill', fault?.message ?? 'extensions not done by the deadline');
+        await ext.shutDown(fault ? 'failure' : 'timeout', proc, this.api.generation);
       }
-      return this.#finish(base, suppressedInit, { raced, verdict, maxMemKb, deliveries, deliveredAt });
+      // Still the same live process: warm for the next invoke. Otherwise (timeout, crash, or an exit
+      // right after its result) the next invoke re-inits.
+      this.#lifecycle.to(raced.tag === 'result' && this.#runtime === runtime && extensionsDone ? 'ready' : 'resetting');
+      return this.#finish(start, suppressedInit, { raced, verdict, maxMemKb, deliveries, deliveredAt });
     }
   }
 
-  #finish(
-    base: {
-      request: InvocationRequest;
-      queuedAt: number;
-      startedAt: number;
-      timeoutMs: number;
-      logMark: ExchangeLogMark;
-      lines: LogLine[];
-      inits: InitAttempt[];
-      coldStart: boolean;
-      initDurationMs: number | undefined;
-    },
-    suppressedInit: boolean,
-    end: { failedInit: InitAttempt } | { raced: Raced; verdict: Verdict; maxMemKb: number; deliveries: number; deliveredAt: number | undefined },
-  ): InvocationRecord {
-    const { request } = base;
-    const id = request.requestId;
-    const completedAt = now();
-    const verdict = 'failedInit' in end ? fromInit(end.failedInit, id, base.timeoutMs) : end.verdict;
-    const durationMs = completedAt - base.startedAt;
-    const billedDurationMs = Math.ceil(durationMs + (base.coldStart ? (base.initDurationMs ?? 0) : 0));
-    const maxMemoryUsedMb = 'maxMemKb' in end && end.maxMemKb > 0 ? Math.ceil(end.maxMemKb / 1024) : undefined;
-    this.#platform(endLine(id));
-    this.#platform(
-      reportLine({
-        requestId: id,
-        durationMs,
-        billedMs: billedDurationMs,
-        memorySizeMb: this.#o.config.memoryMb,
-        maxMemoryUsedMb,
-        initDurationMs: base.initDurationMs,
-        status: verdict.outcome === 'timeout' ? 'timeout' : verdict.platformError ? 'error' : undefined,
-        errorType: verdict.platformError ? verdict.errorType : undefined,
-      }),
-    );
-    this.#current = undefined;
-    this.#collect = undefined;
-    const raced = 'raced' in end ? end.raced : undefined;
-    return {
-      requestId: id,
-      outcome: verdict.outcome,
-      response: invokeResponse(verdict),
-      errorType: verdict.errorType,
-      runtimeResult: raced?.tag === 'result' ? raced.r : undefined,
-      inits: base.inits,
-      exit: raced?.tag === 'exit' ? raced.e : 'failedInit' in end && end.failedInit.kind === 'exit' ? end.failedInit.exit : undefined,
-      coldStart: base.coldStart,
-      suppressedInit,
-      deliveries: 'deliveries' in end ? end.deliveries : 0,
-      generation: this.api.generation,
-      request,
-      timings: {
-        queuedAt: base.queuedAt,
-        startedAt: base.startedAt,
-        deliveredAt: 'deliveredAt' in end ? end.deliveredAt : undefined,
-        resultAt: raced?.tag === 'result' ? raced.r.at : undefined,
-        completedAt,
-        durationMs,
-        initDurationMs: base.initDurationMs,
-        billedDurationMs,
-      },
-      maxMemoryUsedMb,
-      exchanges: this.api.log.enabled ? this.api.log.forInvocation(base.logMark, id) : [],
-      logs: base.lines,
-    };
-  }
-
-  async #initAttempt(budgetMs: number): Promise<InitAttempt> {
-    const o = this.#o;
-    if (this.#proc && !this.#proc.hasExited) {
-      this.#event('kill', 'reset before re-init');
-      await this.#proc.kill();
-    }
-    this.#ready = false;
-    this.api.beginGeneration();
-    const generation = this.api.generation;
-    const t0 = now();
-    const paths = o.driver.paths({ taskRoot: o.files.taskRoot, optDir: o.files.optDir, tmpDir: this.tmpDir });
-    const env = buildEnvironment({ config: o.config, paths, runtimeApi: this.api.address, manifestEnv: o.manifestEnv, extra: o.extraEnv });
-    for (const name of o.dropEnv) delete env[name];
-    this.#event('spawn');
-    const proc = await o.driver.start({
-      taskRoot: o.files.taskRoot,
-      optDir: o.files.optDir,
-      tmpDir: this.tmpDir,
-      bootstrap: o.files.bootstrap,
-      env,
-      memoryMb: o.config.memoryMb,
-      onLine: (stream, text, at) => this.#log({ at, stream, text, requestId: this.#current, generation }),
-    });
-    this.#proc = proc;
-    this.#lastProc = proc;
-    void proc.exited.then((e) => {
-      if (this.#proc === proc) for (const w of [...this.#exitWaiters]) w.exited(e);
-      this.#event('exit', e.signal ? `signal ${e.signal}` : `code ${e.code}`, generation);
-      if (this.#proc === proc) {
-        this.#proc = undefined;
-        this.#ready = false;
-      }
-    });
-
-    const winner = await Promise.race([
-      this.api.initOutcome().then(() => 'init' as const),
-      proc.exited.then(() => 'exit' as const),
-      sleep(budgetMs, undefined, { ref: false }).then(() => 'timeout' as const),
-    ]);
-    const durationMs = now() - t0;
-    const init = this.api.initResult;
-    if (init?.kind === 'ready' && !proc.hasExited) {
-      this.#ready = true;
-      this.#event('ready', undefined, generation);
-      return { kind: 'ready', generation, durationMs: init.at - t0 };
-    }
-    if (init?.kind === 'init-error') {
-      this.#event('init-error', undefined, generation);
-      const exit = await Promise.race([proc.exited, sleep(o.initErrorExitGraceMs, undefined, { ref: false }).then(() => undefined)]);
-      if (!exit) {
-        this.#event('kill', 'still running after /init/error', generation);
-        await proc.kill();
-      }
-      return { kind: 'init-error', generation, durationMs, report: init.report, exitedWithinMs: exit ? exit.at - init.report.at : undefined, exit };
-    }
-    if (winner === 'exit' || proc.hasExited) return { kind: 'exit', generation, durationMs, exit: await proc.exited };
-    this.#event('kill', 'init timeout', generation);
-    await proc.kill();
-    return { kind: 'timeout', generation, durationMs };
-  }
-
-  #log(line: LogLine): void {
-    if (this.#o.record) {
-      this.logs.push(line);
-      if (this.logs.length > 20_000) this.logs.splice(0, 10_000);
-      this.#collect?.push(line);
-    }
-    this.#o.onLog?.(line);
+  #finish(start: InvocationStart, suppressedInit: boolean, end: Parameters<typeof finishInvocation>[2]): InvocationRecord {
+    return finishInvocation(start, suppressedInit, end, this.#o.config.memoryMb, this.api, this.#logs);
   }
 
   /**
-   * Max Memory Used: the tree's high-water mark, read after each recorded invoke (~10 µs a process).
-   * Back-to-back invocations under 1 ms reuse a reading under 10 ms old (what `serve` sees under load);
-   * growth inside such an invocation shows in the next reading.
+   * Result, exit or timeout, whichever comes first. Unlike Promise.race with the process's exit
+   * promise, it leaves nothing behind: no reaction per invoke on a promise that lives as long as the
+   * process (a leak over millions of invokes in `serve`), no pending timer per invoke.
    */
-  #peakKb(proc: RuntimeProcess, durationMs: number): number {
-    const t = now();
-    if (proc !== this.#memory.proc || durationMs >= 1 || t - this.#memory.at >= 10) this.#memory = { proc, at: t, kb: proc.peakRssKb() };
-    return this.#memory.kb;
+  #race(result: Promise<RuntimeResult>, runtime: WatchedProcess, timeoutMs: number): Promise<Raced> {
+    const proc = runtime.proc;
+    return new InvocationRace(result, proc.hasExited ? proc.exited : undefined, timeoutMs, runtime.exitWaiters).settled;
   }
 
-  #platform(text: string): void {
-    this.#log({ at: now(), stream: 'platform', text, requestId: this.#current, generation: this.api.generation });
+  /** One init phase: a fresh runtime process (the old one killed), ended by its first /next, an error, an exit or the budget. */
+  async #initAttempt(budgetMs: number): Promise<InitAttempt> {
+    // close() may have begun while this invoke waited: start nothing new in a closing environment
+    if (this.#lifecycle.closing) throw closedError();
+    this.#lifecycle.to('initializing');
+    const o = this.#o;
+    const old = this.#runtime?.proc;
+    if (old && !old.hasExited) {
+      this.#event('kill', 'reset before re-init');
+      await old.kill();
+    }
+    await this.#extensions.kill('reset before re-init');
+    this.api.beginGeneration();
+    const generation = this.api.generation;
+    const t0 = now();
+    const sandbox = this.sandbox;
+    const env = buildEnvironment({ config: o.config, paths: sandbox.paths, runtimeApi: this.api.address, manifestEnv: o.manifestEnv, extra: o.extraEnv });
+    for (const name of o.dropEnv) delete env[name];
+    let started: ExtensionFault | 'timeout' | undefined;
+    try {
+      started = await this.#extensions.start(sandbox, env, generation, budgetMs);
+    } catch (err) {
+      this.#lifecycle.to('resetting');
+      throw err;
+    }
+    if (started) return this.#failInitForExtensions(generation, t0, started === 'timeout' ? undefined : started);
+    this.#event('spawn');
+    const logs = this.#logs;
+    let proc: RuntimeProcess;
+    try {
+      proc = await sandbox.start({
+        bootstrap: o.files.bootstrap,
+        env,
+        onLine: (stream: LogStream, text: string, at: number) => logs.push({ at, stream, text, requestId: logs.requestId, generation }),
+        ...(this.#offerLogFd ? { onLogFd: this.#logFdReader(generation) } : {}),
+      });
+    } catch (err) {
+      this.#lifecycle.to('resetting');
+      throw err;
+    }
+    this.#runtime = new WatchedProcess(proc, 'runtime', generation, this.#onExit);
+    this.#lastProc = proc;
+
+    const a = await endOfInit(this.api, proc, { t0, generation, initErrorExitGraceMs: o.initErrorExitGraceMs, budgetMs: Math.max(0, budgetMs - (now() - t0)) }, this.#lifecycle);
+    this.api.extensions.closeRegistration();
+    if (a.kind !== 'ready' || !this.#extensions.active) return a;
+    // Init ends when the runtime and every registered extension are ready.
+    if (await this.#extensions.ready(budgetMs - (now() - t0))) return { ...a, durationMs: Math.max(a.durationMs, now() - t0) };
+    this.#lifecycle.to('resetting');
+    return this.#failInitForExtensions(a.generation, t0, this.#extensions.fault);
   }
+
+  /** True when the runtime is offered `_LAMBDA_TELEMETRY_LOG_FD` (asked for, and the driver can). */
+  get telemetryLogFdOffered(): boolean {
+    return this.#offerLogFd;
+  }
+
+  /** Decodes one generation's telemetry log fd into logFrames and log lines. */
+  #logFdReader(generation: number): (chunk: Buffer | null, at: number) => void {
+    const logs = this.#logs;
+    const decoder = new LogFrameDecoder(
+      (f) => {
+        this.logFrames.push(f);
+        logs.push({ at: f.at, stream: 'telemetry', text: f.message, requestId: logs.requestId, generation });
+      },
+      (e) => this.logFrameErrors.push({ ...e, generation }),
+    );
+    return (chunk, at) => (chunk === null ? decoder.end() : decoder.push(chunk, at));
+  }
+
+  /** An init that failed for its extensions: everything of the generation is killed. */
+  async #failInitForExtensions(generation: number, t0: number, fault: ExtensionFault | undefined): Promise<InitAttempt> {
+    if (this.#lifecycle.state === 'initializing') this.#lifecycle.to('resetting');
+    const rt = this.#runtime?.proc;
+    if (rt && !rt.hasExited) {
+      this.#event('kill', fault ? fault.message : 'extensions not ready within the init budget');
+      await rt.kill();
+    }
+    await this.#extensions.kill(fault ? fault.message : 'init timeout');
+    const durationMs = now() - t0;
+    return fault ? extensionInitFailure(generation, durationMs, fault.errorType, fault.message) : { kind: 'timeout', generation, durationMs };
+  }
+
+  /** A watched process ended (its racing invocations were told first). */
+  readonly #onExit = (watched: WatchedProcess, e: ExitInfo): void => {
+    this.#event('exit', e.signal ? `signal ${e.signal}` : `code ${e.code}`, watched.generation);
+    if (this.#runtime !== watched) return;
+    this.#runtime = undefined;
+    // A crash between invocations: the next invoke re-inits. During init or an invocation, the
+    // phase in progress sees the exit itself and decides where the environment goes.
+    if (this.#lifecycle.state === 'ready') this.#lifecycle.to('resetting');
+  };
 
   #event(kind: LifecycleEvent['kind'], detail?: string, generation = this.api.generation): void {
-    this.lifecycle.push(detail === undefined ? { at: now(), kind, generation } : { at: now(), kind, generation, detail });
+    this.#lifecycle.record(kind, generation, detail);
   }
+}
+
+function closedError(): BootspecError {
+  return new BootspecError(ErrorCodes.ENVIRONMENT_CLOSED, 'the execution environment is closed', {
+    hint: 'invoke an environment before closing it, or create a new one',
+  });
 }

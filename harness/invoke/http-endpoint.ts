@@ -1,6 +1,8 @@
 import { Http1Server } from '../api/http1/server.ts';
-import type { Http1Request, Http1Response } from '../api/http1/types.ts';
+import type { BodyResult, Http1Request, Http1Response, RequestListener } from '../api/http1/types.ts';
 import type { EnvironmentPool } from './pool.ts';
+import { RieStreamRelay } from './stream/rie-relay.ts';
+import { STREAM_INVOKE_PATH, answerStreamingInvocation } from './stream/stream-invoke.ts';
 import type { InvocationRecord, InvokeOptions } from './types.ts';
 
 /** The Invoke API's request limit for synchronous invokes (6 MB). */
@@ -14,11 +16,13 @@ export interface InvokeEndpointOptions {
   host?: string;
   port?: number;
   onInvocation?: (record: InvocationRecord) => void;
+  /** Gets every request that is not an invoke of this function (the Lambda control plane, on the same port). */
+  fallback?: RequestListener;
 }
 
 /**
  * The AWS emulator's invoke endpoint, `POST /2015-03-31/functions/{function|name}/invocations`,
- * with what the emulator gets wrong done as Lambda does (SPEC.md §4.4, §11.3): X-Amz-Function-Error
+ * with what the emulator gets wrong done as Lambda does (docs/requirements.md#errors): X-Amz-Function-Error
  * on failures, timeouts and crashes as error bodies, 413 for oversized requests, log tails.
  */
 export class InvokeEndpoint {
@@ -58,51 +62,79 @@ export class InvokeEndpoint {
     await this.#server?.close();
   }
 
+  #serves(name: string): boolean {
+    return name === 'function' || name === this.#o.functionName || name.endsWith(`:function:${this.#o.functionName}`);
+  }
+
   async #handle(req: Http1Request, res: Http1Response): Promise<void> {
     const path = req.url.split('?')[0] as string;
+    const streamed = STREAM_INVOKE_PATH.exec(path);
+    if (streamed && req.method === 'POST' && this.#serves(decodeURIComponent(streamed[1] as string))) {
+      return answerStreamingInvocation(req, res, await req.readBody(MAX_REQUEST_PAYLOAD), this.#o.pool, this.#o.onInvocation);
+    }
     const m = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(path);
+    const name = m ? decodeURIComponent(m[1] as string) : undefined;
+    const ours = name !== undefined && this.#serves(name);
+    if (this.#o.fallback && !(ours && req.method === 'POST')) return this.#o.fallback(req, res);
     // The body must be asked for in this callback; every answer below waits for it to be read.
     const reading = req.readBody(MAX_REQUEST_PAYLOAD);
     if (!m) return sendJson(res, 404, { Type: 'User', message: `Unknown path ${path}; POST /2015-03-31/functions/function/invocations` });
     if (req.method !== 'POST') return sendJson(res, 405, { Type: 'User', message: 'Use POST' });
-    const name = decodeURIComponent(m[1] as string);
-    if (name !== 'function' && name !== this.#o.functionName && !name.endsWith(`:function:${this.#o.functionName}`)) {
+    if (!ours) {
       return sendJson(res, 404, { Type: 'User', message: `Function not found: ${name} (this endpoint serves "function" and "${this.#o.functionName}")` });
     }
-    const body = await reading;
-    if (body.kind === 'truncated') return void res.destroy();
-    if (body.kind === 'too-large') {
-      return sendJson(res, 413, { Type: 'User', message: `Request must be smaller than ${MAX_REQUEST_PAYLOAD} bytes for the InvokeFunction operation` });
-    }
-    const clientContext = decodeClientContext(req.headers['x-amz-client-context']);
-    if (clientContext instanceof Error) return sendJson(res, 400, { Type: 'User', message: clientContext.message });
-    const trace = req.headers['x-amzn-trace-id'];
-    const invocationType = req.headers['x-amz-invocation-type'] ?? 'RequestResponse';
-    // One object shape for every request (buildRequest runs per invoke; varying shapes slow it down).
-    const opts: InvokeOptions = {
-      event: body.body,
-      contentType: req.headers['content-type'] ?? 'application/json',
-      clientContext,
-      traceId: trace,
-      onResponse: undefined,
-    };
-    if (invocationType === 'DryRun') return send(res, 204, {}, '');
-    if (invocationType === 'Event') {
-      void this.#o.pool.invoke(opts).then((r) => this.#o.onInvocation?.(r));
-      return send(res, 202, {}, '');
-    }
-    if (invocationType !== 'RequestResponse') {
-      return sendJson(res, 400, { Type: 'User', message: `X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, not ${invocationType}` });
-    }
-    const tail = req.headers['x-amz-log-type'] === 'Tail';
-    // Answered as soon as the runtime posts its result, as Lambda does; a log tail needs the
-    // invocation's end (its END and REPORT lines), so that answer waits for the record.
-    // A member assignment: a named closure would cost a defineProperty per request under tsx.
-    if (!tail) opts.onResponse = (id, response) => answerInvoke(res, id, response, undefined);
-    const record = await this.#o.pool.invoke(opts);
-    this.#o.onInvocation?.(record);
-    if (!res.answered) answerInvoke(res, record.requestId, record.response, tail ? logTail(record) : undefined);
+    await answerInvocation(req, res, await reading, this.#o.pool, this.#o.onInvocation);
   }
+}
+
+/**
+ * Runs one Invoke API request on `pool` and answers it as Lambda does; shared by this endpoint and
+ * the control plane's Invoke. `body` is the request body, read with MAX_REQUEST_PAYLOAD as the limit.
+ */
+export async function answerInvocation(
+  req: Http1Request,
+  res: Http1Response,
+  body: BodyResult,
+  pool: EnvironmentPool,
+  onInvocation?: (record: InvocationRecord) => void,
+): Promise<void> {
+  if (body.kind === 'truncated') return void res.destroy();
+  if (body.kind === 'too-large') {
+    return sendJson(res, 413, { Type: 'User', message: `Request must be smaller than ${MAX_REQUEST_PAYLOAD} bytes for the InvokeFunction operation` });
+  }
+  const clientContext = decodeClientContext(req.headers['x-amz-client-context']);
+  if (clientContext instanceof Error) return sendJson(res, 400, { Type: 'User', message: clientContext.message });
+  const trace = req.headers['x-amzn-trace-id'];
+  const invocationType = req.headers['x-amz-invocation-type'] ?? 'RequestResponse';
+  // One object shape for every request (buildRequest runs per invoke; varying shapes slow it down).
+  const opts: InvokeOptions = {
+    event: body.body,
+    contentType: req.headers['content-type'] ?? 'application/json',
+    clientContext,
+    traceId: trace,
+    onResponse: undefined,
+    responseStream: undefined,
+  };
+  if (invocationType === 'DryRun') return send(res, 204, {}, '');
+  if (invocationType === 'Event') {
+    void pool.invoke(opts).then((r) => onInvocation?.(r));
+    return send(res, 202, {}, '');
+  }
+  if (invocationType !== 'RequestResponse') {
+    return sendJson(res, 400, { Type: 'User', message: `X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, not ${invocationType}` });
+  }
+  const tail = req.headers['x-amz-log-type'] === 'Tail';
+  // Answered as soon as the runtime posts its result, as Lambda does; a log tail needs the
+  // invocation's end (its END and REPORT lines), so that answer waits for the record.
+  // A member assignment: a named closure would cost a defineProperty per request under tsx.
+  if (!tail) opts.onResponse = (id, response) => answerInvoke(res, id, response, undefined);
+  // A runtime that streams is relayed as the emulator relays it: chunked, as its bytes arrive.
+  const relay = tail ? undefined : new RieStreamRelay(res);
+  if (relay) opts.responseStream = relay.options;
+  const record = await pool.invoke(opts);
+  relay?.complete(record);
+  onInvocation?.(record);
+  if (!res.answered) answerInvoke(res, record.requestId, record.response, tail ? logTail(record) : undefined);
 }
 
 function answerInvoke(res: Http1Response, requestId: string, response: InvocationRecord['response'], logResult: string | undefined): void {
@@ -112,8 +144,8 @@ function answerInvoke(res: Http1Response, requestId: string, response: Invocatio
   res.send(200, headers, response.payload);
 }
 
-/** X-Amz-Client-Context is base64 of a JSON object; the runtime gets the decoded JSON (SPEC.md §1.3). */
-function decodeClientContext(value: string | undefined): string | null | Error {
+/** X-Amz-Client-Context is base64 of a JSON object; the runtime gets the decoded JSON (docs/requirements.md#next). */
+export function decodeClientContext(value: string | undefined): string | null | Error {
   if (value === undefined || value === '') return null;
   const text = Buffer.from(value, 'base64').toString('utf8');
   try {
@@ -125,7 +157,7 @@ function decodeClientContext(value: string | undefined): string | null | Error {
   }
 }
 
-function logTail(r: InvocationRecord): string {
+export function logTail(r: InvocationRecord): string {
   const text = r.logs.map((l) => `${l.text}\n`).join('');
   const buf = Buffer.from(text, 'utf8');
   return buf.subarray(Math.max(0, buf.length - LOG_TAIL_BYTES)).toString('base64');

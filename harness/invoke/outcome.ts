@@ -3,7 +3,7 @@
  * of the Invoke API gets, and whether the platform (not the function) made the error.
  */
 import { exitMessage, platformError, PlatformErrorType, responseTooLargeError, timeoutMessage } from '../api/errors.ts';
-import type { RuntimeResult } from '../api/types.ts';
+import type { RuntimeResult, StreamedBody } from '../api/types.ts';
 import type { ExitInfo } from '../drivers/types.ts';
 import type { InitAttempt, InvocationOutcome, InvocationRecord } from './types.ts';
 
@@ -35,6 +35,7 @@ export function fromRace(raced: Raced, id: string, timeoutMs: number): Verdict {
     return { outcome: 'runtime-exit', payload: json(body), contentType: 'application/json', errorType: body.errorType, platformError: true };
   }
   const r = raced.r;
+  if (r.kind === 'response' && r.stream !== undefined && (r.stream.end !== 'complete' || r.stream.error !== undefined)) return streamFailure(r.stream);
   if (r.kind === 'response') return { outcome: 'success', payload: r.payload, contentType: r.contentType ?? 'application/json', errorType: undefined, platformError: false };
   if (r.kind === 'too-large') {
     const body = responseTooLargeError(r.size);
@@ -49,9 +50,28 @@ export function fromRace(raced: Raced, id: string, timeoutMs: number): Verdict {
   };
 }
 
+/**
+ * A streamed response that failed after its first byte: cut at the size limit, cut short, or ended
+ * with error trailers. The caller already has the bytes; the error comes at the end, as Lambda's
+ * InvokeComplete event or the emulator's trailers carry it.
+ */
+function streamFailure(s: StreamedBody): Verdict {
+  if (s.end === 'oversized') {
+    const body = responseTooLargeError(undefined);
+    return { outcome: 'response-too-large', payload: json(body), contentType: 'application/json', errorType: body.errorType, platformError: true };
+  }
+  if (s.end === 'truncated') {
+    const errorType = PlatformErrorType.TruncatedResponse;
+    return { outcome: 'function-error', payload: json({ errorType, errorMessage: '' }), contentType: 'application/json', errorType, platformError: true };
+  }
+  const errorType = s.error?.errorType ?? PlatformErrorType.Unknown;
+  const details = s.error?.body.kind === 'json' ? s.error.body.value : { errorType, errorMessage: '' };
+  return { outcome: 'function-error', payload: json(details), contentType: 'application/json', errorType, platformError: false };
+}
+
 export function fromInit(a: InitAttempt, id: string, timeoutMs: number): Verdict {
   if (a.kind === 'init-error') {
-    // RAPID answers the invoke with the body the runtime posted to /init/error (SPEC.md §1.6, §3.4).
+    // RAPID answers the invoke with the body the runtime posted to /init/error (docs/requirements.md#init).
     const errorType = bodyErrorType(a.report.payload) ?? a.report.errorTypeHeader ?? PlatformErrorType.Unknown;
     const payload = a.report.payload.length ? a.report.payload : json(platformError(errorType, id, 'init error'));
     const contentType = bodyErrorType(payload) !== undefined ? 'application/json' : 'application/octet-stream';

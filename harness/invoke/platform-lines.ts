@@ -1,4 +1,4 @@
-/** Lambda's platform log lines (SPEC.md §7.3), tab-separated as in raw CloudWatch logs. */
+/** Lambda's platform log lines (docs/requirements.md#logging), tab-separated as in raw CloudWatch logs. */
 
 export const startLine = (requestId: string, version: string) => `START RequestId: ${requestId} Version: ${version}`;
 export const endLine = (requestId: string) => `END RequestId: ${requestId}`;

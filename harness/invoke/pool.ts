@@ -1,3 +1,4 @@
+import { BootspecError, ErrorCodes } from '../errors.ts';
 import { ExecutionEnvironment, type ExecutionEnvironmentOptions } from './execution-environment.ts';
 import type { InvocationRecord, InvokeOptions } from './types.ts';
 
@@ -14,7 +15,9 @@ export class EnvironmentPool {
   #creating = 0;
 
   constructor(options: ExecutionEnvironmentOptions, size = 1) {
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`pool size must be a whole number ≥ 1, got ${size}`);
+    if (!Number.isInteger(size) || size < 1) {
+      throw new BootspecError(ErrorCodes.USAGE, `pool size must be a whole number ≥ 1, got ${size}`, { hint: 'serve takes --concurrency 1 or more' });
+    }
     this.size = size;
     this.#options = options;
   }
@@ -43,7 +46,8 @@ export class EnvironmentPool {
   }
 
   async #acquire(): Promise<ExecutionEnvironment> {
-    const free = this.environments.find((e) => !this.#busy.has(e));
+    // A warm environment first: one that needs no init (a reset one re-inits inside its next invoke).
+    const free = this.environments.find((e) => !this.#busy.has(e) && e.state === 'ready') ?? this.environments.find((e) => !this.#busy.has(e));
     if (free) {
       this.#busy.add(free);
       return free;

@@ -1,4 +1,6 @@
 import { randomFillSync, randomUUID } from 'node:crypto';
+import { MAX_PAYLOAD_SIZE } from '../api/errors.ts';
+import { LAMBDA_STREAM_BANDWIDTH, LAMBDA_STREAM_MAX_BYTES } from '../api/stream/bandwidth.ts';
 import type { InvocationRequest } from '../api/types.ts';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import type { FunctionConfig } from '../environment/types.ts';
@@ -27,7 +29,7 @@ const ASCII = /^[\x00-\x7f]*$/;
 let epochSecond = -1;
 let epochHex = '';
 
-/** An X-Ray trace header as Lambda renders it (SPEC.md §1.3). */
+/** An X-Ray trace header as Lambda renders it (docs/requirements.md#next). */
 export function newTraceId(now = Date.now()): string {
   const s = Math.floor(now / 1000);
   if (s !== epochSecond) {
@@ -93,6 +95,14 @@ export function buildRequest(opts: InvokeOptions, config: FunctionConfig, sendIn
     headerCase: opts.headerCase ?? 'canonical',
     asciiHeaders: true,
   };
+  if (opts.responseStream !== undefined) {
+    const callerStreams = opts.responseStream.callerStreams ?? true;
+    // A buffered caller of a streaming runtime gets at most the synchronous limit, unshaped (RAPID's sendPayloadLimitedResponse).
+    const limits = callerStreams
+      ? { maxBytes: LAMBDA_STREAM_MAX_BYTES, bandwidth: LAMBDA_STREAM_BANDWIDTH }
+      : { maxBytes: MAX_PAYLOAD_SIZE, bandwidth: null };
+    r.stream = { callerStreams, keepBytes: MAX_PAYLOAD_SIZE, ...limits, ...opts.responseStream };
+  }
   // Only values the caller chose can hold CR/LF/NUL; generated ones cannot, and are ASCII but for the
   // function name in the ARN. Named reads, not a loop over keys: this runs per invoke.
   let ascii = generatedArn?.ascii ?? true;

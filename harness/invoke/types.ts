@@ -1,10 +1,49 @@
-/** Public shapes of invoking: what a caller asks for and the InvocationRecord it gets back. */
-import type { ExchangeRecord, InitErrorReport, InvocationRequest, RuntimeResult } from '../api/types.ts';
-import type { ExitInfo } from '../drivers/types.ts';
+/** Public shapes of invoking: an environment's options, what a caller asks for and the InvocationRecord it gets back. */
+import type { ExchangeRecord, InitErrorReport, InvocationRequest, ResponseStreamOptions, RuntimeResult } from '../api/types.ts';
+import type { Driver, ExitInfo } from '../drivers/types.ts';
+import type { AssembledFiles, FunctionConfig } from '../environment/types.ts';
+import type { LifecycleEvent } from './lifecycle.ts';
+
+export interface ExecutionEnvironmentOptions {
+  files: AssembledFiles;
+  driver: Driver;
+  config: FunctionConfig;
+  /** The manifest's `env` (unreserved variables only; validated when the manifest was read). */
+  manifestEnv?: Record<string, string>;
+  /** Harness-controlled variables set last, e.g. PROBE_INIT. */
+  extraEnv?: Record<string, string>;
+  /** Variables to leave out of the runtime's environment (to test that it tolerates their absence). */
+  dropEnv?: string[];
+  /** Parent folder of this environment's private /tmp. */
+  workDir: string;
+  /** The init phase budget of on-demand functions: 10 s. */
+  initBudgetMs?: number;
+  /** Record exchanges and logs (default true); off for timed benchmark phases. */
+  record?: boolean;
+  /** Record the HTTP exchanges (default: as `record`); `serve` keeps logs but has no use for exchanges. */
+  recordExchanges?: boolean;
+  /** Send Lambda-Runtime-Invocation-Id on /next, as RAPID does since mid-2026 (default true). */
+  sendInvocationId?: boolean;
+  /** After a failed cold init, re-run init inside the first invoke, as Lambda does (default true). */
+  retryInitOnInvoke?: boolean;
+  /** How long a runtime that posted /init/error may take to exit before it is killed. */
+  initErrorExitGraceMs?: number;
+  /**
+   * Offer the runtime `_LAMBDA_TELEMETRY_LOG_FD` (a pipe), as Lambda does, and decode its frames
+   * (default false; only drivers that can pass a descriptor: the process driver).
+   */
+  telemetryLogFd?: boolean;
+  /** SIGTERM → this grace → SIGKILL at shutdown (0: SIGKILL at once, as Lambda without extensions). */
+  shutdownGraceMs?: number;
+  onLog?: (line: LogLine) => void;
+  /** Each step of the environment's lifecycle as it happens (spawns, exits, the shutdown phase). */
+  onLifecycle?: (event: LifecycleEvent) => void;
+}
 
 export interface LogLine {
   at: number;
-  stream: 'stdout' | 'stderr' | 'platform';
+  /** 'telemetry': a record the runtime wrote to the telemetry log fd (one frame, newlines kept). */
+  stream: 'stdout' | 'stderr' | 'platform' | 'telemetry';
   text: string;
   /** The invocation in flight when the line arrived; undefined during init or between invocations. */
   requestId: string | undefined;
@@ -31,6 +70,11 @@ export interface InvokeOptions {
   /** Overrides the Deadline-Ms header value only (the platform still enforces the timeout). */
   deadlineMs?: number;
   headerCase?: InvocationRequest['headerCase'];
+  /**
+   * Invoke as InvokeWithResponseStream does: the result is read as a stream, with Lambda's limits
+   * (200 MB, the bandwidth rule) unless set here; `bandwidth: null` reads unshaped (benchmarks).
+   */
+  responseStream?: Partial<ResponseStreamOptions> | undefined;
   /**
    * Called as soon as the runtime posts its result, with what a synchronous caller gets: Lambda
    * answers the Invoke API then, while the invocation itself ends at the runtime's next /next.

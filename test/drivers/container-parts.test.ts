@@ -3,7 +3,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, u
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ownerAlive } from '../../harness/drivers/container-cleanup.ts';
+import { newRunIdentity, ownerAlive } from '../../harness/drivers/container-cleanup.ts';
 import { Fingerprint } from '../../harness/drivers/container-fingerprint.ts';
 import { MB_PER_VCPU, sandboxLimits } from '../../harness/drivers/container-limits.ts';
 import { GLIBC_FAMILY, RootfsTree } from '../../harness/drivers/container-rootfs.ts';
@@ -13,7 +13,7 @@ import { compareRuns } from './compare-drivers.ts';
 const work = mkdtempSync(join(tmpdir(), 'bootspec-container-parts-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe('sandbox limits (SPEC.md §10)', () => {
+describe('sandbox limits (docs/requirements.md#sandbox)', () => {
   it('caps at one vCPU per 1,769 MB, proportionally, in the quota model', () => {
     expect(sandboxLimits(MB_PER_VCPU, 512, 'quota')).toMatchObject({ nanoCpus: 1e9, cpuShares: 0 });
     expect(sandboxLimits(128, 512, 'quota').nanoCpus).toBe(Math.round((128 / 1769) * 1e9));
@@ -123,9 +123,11 @@ describe('root filesystem from host files', () => {
 
 describe('container ownership', () => {
   it('sees its own process as alive, a dead pid as gone, another host as unknowable', () => {
-    const stat = `${hostname()}:${process.pid}:`;
+    const own = newRunIdentity().owner;
+    expect(own.startsWith(`${hostname()}:${process.pid}:`)).toBe(true);
+    expect(ownerAlive(own)).toBe(true);
     // the real start time is read from /proc: a wrong one means the pid was reused
-    expect(ownerAlive(`${stat}1`)).toBe(false);
+    expect(ownerAlive(`${hostname()}:${process.pid}:1`)).toBe(false);
     expect(ownerAlive(`${hostname()}:999999999:1`)).toBe(false);
     expect(ownerAlive('some-other-host:1:1')).toBe(true);
   });

@@ -1,6 +1,6 @@
 /**
  * The container driver end to end, through the CLI as a user runs it: Lambda's out-of-memory
- * error, each sandbox scenario seen to fail against a runtime that breaks it (STYLE.md rule 4),
+ * error, each sandbox scenario seen to fail against a runtime that breaks it,
  * no container left behind after a run, a Ctrl-C or a killed bootspec, and every runtime under
  * test getting its expected verdicts under the container driver, the same as under the process
  * driver on every scenario both drivers run.

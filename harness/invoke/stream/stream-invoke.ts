@@ -1,0 +1,93 @@
+/**
+ * InvokeWithResponseStream, `POST /2021-11-15/functions/{name}/response-streaming-invocations`:
+ * the answer is an event stream of PayloadChunk events, each sent as the runtime's bytes arrive,
+ * then one InvokeComplete with ErrorCode, ErrorDetails and LogResult.
+ * https://docs.aws.amazon.com/lambda/latest/api/API_InvokeWithResponseStream.html
+ *
+ * A failure reaches the caller as the emulator's RAPID core passes it on (error type and body in the
+ * trailers of its streamed answer, internal/lambda/core/directinvoke/directinvoke.go at 4fa21571):
+ * here in InvokeComplete, ErrorCode the error type and ErrorDetails the error body. A runtime that
+ * did not stream (a buffered /response) arrives as one PayloadChunk.
+ */
+import { randomUUID } from 'node:crypto';
+import type { BodyResult, Http1ChunkedBody, Http1Request, Http1Response } from '../../api/http1/types.ts';
+import { decodeClientContext, logTail, MAX_REQUEST_PAYLOAD } from '../http-endpoint.ts';
+import type { EnvironmentPool } from '../pool.ts';
+import type { InvocationRecord, InvokeOptions } from '../types.ts';
+import { type InvokeComplete, invokeCompleteEvent, payloadChunks } from './event-stream.ts';
+
+export const STREAM_INVOKE_PATH = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations$/;
+const EVENT_STREAM = 'application/vnd.amazon.eventstream';
+
+export async function answerStreamingInvocation(
+  req: Http1Request,
+  res: Http1Response,
+  body: BodyResult,
+  pool: EnvironmentPool,
+  onInvocation?: (record: InvocationRecord) => void,
+): Promise<void> {
+  if (body.kind === 'truncated') return void res.destroy();
+  if (body.kind === 'too-large') return sendError(res, 413, 'RequestTooLargeException', `Request must be smaller than ${MAX_REQUEST_PAYLOAD} bytes for the InvokeFunction operation`);
+  const clientContext = decodeClientContext(req.headers['x-amz-client-context']);
+  if (clientContext instanceof Error) return sendError(res, 400, 'InvalidRequestContentException', clientContext.message);
+  const invocationType = req.headers['x-amz-invocation-type'] ?? 'RequestResponse';
+  if (invocationType === 'DryRun') return res.send(204, [], '');
+  if (invocationType !== 'RequestResponse') {
+    return sendError(res, 400, 'InvalidParameterValueException', `X-Amz-Invocation-Type must be RequestResponse or DryRun, not ${invocationType}`);
+  }
+  const requestId = randomUUID();
+  const relay = new EventRelay(res, requestId);
+  const opts: InvokeOptions = {
+    event: body.body,
+    contentType: req.headers['content-type'] ?? 'application/json',
+    clientContext,
+    traceId: req.headers['x-amzn-trace-id'],
+    requestId,
+    responseStream: { callerStreams: true, onChunk: (piece) => relay.chunk(piece) },
+  };
+  const record = await pool.invoke(opts);
+  onInvocation?.(record);
+  relay.complete(record, req.headers['x-amz-log-type'] === 'Tail' ? logTail(record) : undefined);
+}
+
+/** Writes events as they come; the HTTP answer starts with the first. */
+class EventRelay {
+  #res: Http1Response;
+  #requestId: string;
+  #out: Http1ChunkedBody | undefined;
+  #streamed = false;
+
+  constructor(res: Http1Response, requestId: string) {
+    this.#res = res;
+    this.#requestId = requestId;
+  }
+
+  #body(): Http1ChunkedBody {
+    this.#out ??= this.#res.startChunked(200, ['Content-Type', EVENT_STREAM, 'X-Amz-Executed-Version', '$LATEST', 'X-Amzn-RequestId', this.#requestId]);
+    return this.#out;
+  }
+
+  chunk(piece: Buffer): void {
+    this.#streamed = true;
+    const out = this.#body();
+    for (const event of payloadChunks(piece)) out.write(event);
+  }
+
+  complete(record: InvocationRecord, logResult: string | undefined): void {
+    const out = this.#body();
+    const complete: InvokeComplete = {};
+    if (record.outcome === 'success') {
+      if (!this.#streamed && record.response.payload.length > 0) for (const event of payloadChunks(record.response.payload)) out.write(event);
+    } else {
+      complete.ErrorCode = record.errorType ?? 'Unhandled';
+      complete.ErrorDetails = record.response.payload.toString('utf8');
+    }
+    if (logResult !== undefined) complete.LogResult = logResult;
+    out.write(invokeCompleteEvent(complete));
+    out.end();
+  }
+}
+
+function sendError(res: Http1Response, status: number, type: string, message: string): void {
+  res.send(status, ['Content-Type', 'application/json', 'X-Amzn-ErrorType', type], JSON.stringify({ Type: 'User', message }));
+}
