@@ -16,10 +16,10 @@ export default area('invocation-id', 'Lambda-Runtime-Invocation-Id', [
       level: 'SHOULD',
       title: 'Echoes Lambda-Runtime-Invocation-Id on its result',
       requirement: 'When /next carries Lambda-Runtime-Invocation-Id, the runtime sends the same value as a header on /response and /error (cross-wiring protection, 2026).',
-      source: 'SPEC.md §1.8, §12.D.23',
     },
     async (t: ScenarioContext) => {
       const env = await t.environment({ sendInvocationId: true });
+      await t.given(env, { probe: 'echo', value: 0 });
       for (const event of EVENTS) {
         const r = await t.probe(env, event);
         // this invocation's own post (a late duplicate of the previous one may be in the window too)
@@ -40,10 +40,10 @@ export default area('invocation-id', 'Lambda-Runtime-Invocation-Id', [
       level: 'SHOULD',
       title: 'Sends no invocation id when none was given',
       requirement: 'A runtime never sends Lambda-Runtime-Invocation-Id when /next did not supply one.',
-      source: 'SPEC.md §1.8, §12.D.23',
     },
     async (t: ScenarioContext) => {
       const env = await t.environment({ sendInvocationId: false });
+      await t.given(env, { probe: 'echo', value: 0 });
       for (const event of EVENTS) await t.probe(env, event);
       await sleep(SETTLE_MS);
       const sent = env.exchanges.filter((e) => isPost(e) && e.requestHeaders[HEADER] !== undefined);

@@ -16,15 +16,15 @@ export default area('logging', 'Logging', [
       title: 'Log lines reach stdout/stderr during the invocation, once each',
       requirement:
         'What the function writes to stdout and stderr is line-oriented and arrives during its invocation (not buffered until later), each line once. (CloudWatch keeps one stream: a runtime may send stderr to stdout, as the Node client does.)',
-      source: 'SPEC.md §7.1, §12.F.29',
     },
     async (t: ScenarioContext) => {
       const env = await t.environment();
       const tag = randomUUID().slice(0, 8);
       const stdout = [`bootspec-out-${tag}-1`, `bootspec-out-${tag}-2 with spaces and ünïcödé`];
       const stderr = [`bootspec-err-${tag}-1`];
+      await t.given(env, { probe: 'echo', value: 1 });
       const r = await t.probe(env, { probe: 'log', stdout, stderr });
-      t.result(r);
+      t.pre.json(env, r, 'the log probe', 'log');
       // Let lines that are late (the defect this catches) arrive, to show them in the evidence.
       await sleep(SETTLE_MS);
       const resultAt = r.timings.resultAt ?? r.timings.completedAt;
@@ -55,11 +55,10 @@ export default area('logging', 'Logging', [
       level: 'SHOULD',
       title: 'Does not print platform lines itself',
       requirement: 'START, END, REPORT and INIT_REPORT lines are Lambda\'s; a runtime printing its own confuses log tooling.',
-      source: 'SPEC.md §7.3, §12.F.30',
     },
     async (t: ScenarioContext) => {
       const env = await t.environment();
-      await t.probe(env, { probe: 'echo', value: 1 });
+      await t.given(env, { probe: 'echo', value: 1 });
       await t.probe(env, { probe: 'throw', errorType: 'BootspecProbeError', message: 'x' });
       const own = env.logs.filter((l) => l.stream !== 'platform' && PLATFORM_LINE.test(l.text));
       t.check(own.length === 0, {

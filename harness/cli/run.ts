@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { peekRuntime } from '../environment/manifest.ts';
 import { prepareRuntime, type PreparedRuntime } from '../environment/prepare.ts';
 import { BootspecError, ErrorCodes, isBootspecError } from '../errors.ts';
 import { consoleReport, progressLine } from '../report/console.ts';
@@ -10,12 +11,14 @@ import { buildHistory } from '../report/history.ts';
 import { resultsInMemory } from '../report/history-documents.ts';
 import { writeReports } from './report.ts';
 import { loadCatalog, selectIds } from '../suite/catalog.ts';
-import type { Area } from '../suite/define.ts';
+import { type Area, resultBase } from '../suite/define.ts';
 import { compareExpectations, type Expectations, loadExpectations, updateExpectations } from '../suite/expectations.ts';
 import { runSuites } from '../suite/runner.ts';
 import { summarize } from '../suite/summary.ts';
 import type { RuntimeRun, ScenarioResult } from '../suite/types.ts';
-import { intFlag, numberFlag, type OpenedDriver, openDriver, usage, CONTAINER_FLAGS_HELP } from './common.ts';
+import { parseShard } from '../shard/plan.ts';
+import { markOtherShards, placeholderRun, planRunShard, shardSelection } from '../shard/run-shard.ts';
+import { intFlag, numberFlag, type OpenedDriver, driverFromFlags, usage, CONTAINER_FLAGS_HELP } from './common.ts';
 
 export const runHelp = `bootspec run <runtime>... [options]
 
@@ -25,7 +28,7 @@ unsupported (feature not claimed), skip, error (the harness failed; never counte
 Exits 0 when nothing failed or errored (and nothing differs from the expectations), 1 otherwise, 2 on bad usage.
 
   --only ID             run only scenarios whose id is ID or starts with ID. (an area); repeatable, or a,b
-  --json F              write the results as JSON (PROBE.md §6; schemas/results.v1.schema.json)
+  --json F              write the results as JSON (docs/probe-contract.md#results; schemas/results.v1.schema.json)
   --junit F             write JUnit XML
   --html DIR            write the HTML report of this run to DIR/index.html (see bootspec report)
   --markdown F          write a Markdown summary of this run (CI step summary); - for stdout
@@ -41,22 +44,20 @@ Exits 0 when nothing failed or errored (and nothing differs from the expectation
                         Lambda-like sandbox per environment; adds the sandbox.* scenarios)
 ${CONTAINER_FLAGS_HELP}  --no-sandbox          do not use bubblewrap even if it is installed
   --quiet               no progress lines
+  --shard i/N           run shard i of N (runtime × scenario units, the same split on every machine);
+                        bootspec report merges the shards' --json documents and names a missing one
+  --shard-durations F   balance the shards by the durations in F (an earlier run's --json)
 `;
 
-function splitList(values: string[] | undefined): string[] {
+/** `--only a,b --only c` as [a, b, c]: repeated flags and comma lists. */
+export function splitList(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 }
 
-const looksLikeRuntime = (dir: string) => existsSync(join(dir, 'runtime.json')) || existsSync(join(dir, 'bootstrap'));
+const looksLikeRuntime = (dir: string) => peekRuntime(dir) !== undefined;
 
 /** A folder whose runtime.json says "conformance": false (read without validating; runOne validates). */
-function benchOnly(dir: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(join(dir, 'runtime.json'), 'utf8')) as { conformance?: unknown }).conformance === false;
-  } catch {
-    return false;
-  }
-}
+const benchOnly = (dir: string) => peekRuntime(dir)?.conformance === false;
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -82,6 +83,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       cpu: { type: 'string' },
       'no-sandbox': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      shard: { type: 'string' },
+      'shard-durations': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -102,7 +105,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const concurrency = intFlag('concurrency', values.concurrency, 1, 32) ?? 4;
   const noSandbox = values['no-sandbox'] ?? false;
   // A driver that cannot start (no Docker engine) is an error verdict for every scenario, with the fix.
-  const opened = await openDriver(values).catch((err: unknown) => {
+  const opened = await driverFromFlags(values).catch((err: unknown) => {
     if (isBootspecError(err) && err.code !== ErrorCodes.USAGE) return err;
     throw err;
   });
@@ -112,16 +115,27 @@ export async function runCommand(argv: string[]): Promise<number> {
   const catalog = await loadCatalog();
   const selected = selectIds(catalog, splitList(values.only));
   const knownIds = new Set(catalog.flatMap((a) => a.scenarios.map((s) => s.meta.id)));
+  const shardSpec = parseShard(values.shard);
+  if (values['shard-durations'] !== undefined && !shardSpec) throw usage('--shard-durations balances shards: give --shard i/N too');
+  const shard = shardSpec && planRunShard(dirs, selected, shardSpec, values['shard-durations']);
+  if (shard) process.stderr.write(`bootspec: shard ${shard.index}/${shard.count} (group ${shard.group}, balanced by ${shard.balancedBy})\n`);
   const runs: RuntimeRun[] = [];
   try {
     for (const dir of dirs) {
-      runs.push(await runOne(dir, { catalog, selected, knownIds, idleS, concurrency, noSandbox, pathFidelity: driver?.pathFidelity ?? true, opened, values }));
+      const mine = shard ? shardSelection(shard, dir, selected) : selected;
+      const pathFidelity = driver?.pathFidelity ?? true;
+      if (shard && mine.size === 0) {
+        runs.push(placeholderRun(dir, catalog, shard, driver?.name ?? 'container', pathFidelity));
+        continue;
+      }
+      const run = await runOne(dir, { catalog, selected: mine, knownIds, idleS, concurrency, noSandbox, pathFidelity, opened, values });
+      runs.push(shard ? { ...run, results: markOtherShards(run.results, shard, run.runtime.name) } : run);
     }
   } finally {
     if (!(opened instanceof BootspecError)) await opened.dispose();
   }
 
-  const doc = resultsDocument(runs, { strict: values.strict ?? false });
+  const doc = { ...resultsDocument(runs, { strict: values.strict ?? false }), ...(shard ? { shard } : {}) };
   if (values.json) write(values.json, `${JSON.stringify(doc, null, 2)}\n`);
   if (values.junit) write(values.junit, junitXml(runs, values.strict ?? false));
   process.stdout.write(`${consoleReport(runs)}\n`);
@@ -202,12 +216,7 @@ async function runOne(dir: string, o: RunOneOptions): Promise<RuntimeRun> {
     process.stderr.write(`bootspec: ${name}: ${message}\n`);
     results = o.catalog.flatMap((a) =>
       a.scenarios.map((s) => ({
-        id: s.meta.id,
-        area: a.name,
-        level: s.meta.level,
-        title: s.meta.title,
-        requirement: s.meta.requirement,
-        source: s.meta.source,
+        ...resultBase(a.name, s.meta),
         verdict: o.selected.has(s.meta.id) ? ('error' as const) : ('skip' as const),
         message: o.selected.has(s.meta.id) ? message : 'not selected (--only)',
         durationMs: 0,

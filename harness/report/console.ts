@@ -1,5 +1,5 @@
 import type { RuntimeRun, ScenarioResult, Summary, Verdict } from '../suite/types.ts';
-import { summaryLine } from '../suite/summary.ts';
+import { emptySummary, summaryLine } from '../suite/summary.ts';
 
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, s: string) => (useColor ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -9,6 +9,7 @@ export const VERDICT_MARK: Record<Verdict, { glyph: string; word: string; color:
   pass: { glyph: '✓', word: 'pass', color: 32 },
   fail: { glyph: '✗', word: 'FAIL', color: 31 },
   warn: { glyph: '!', word: 'warn', color: 33 },
+  'precondition-failed': { glyph: '^', word: 'precondition failed', color: 36 },
   unsupported: { glyph: '∅', word: 'unsupported', color: 90 },
   skip: { glyph: '-', word: 'skip', color: 90 },
   error: { glyph: 'E', word: 'ERROR', color: 35 },
@@ -23,6 +24,7 @@ export function progressLine(runtime: string, r: ScenarioResult): string {
 
 function detail(r: ScenarioResult): string {
   const out = [`${mark(r.verdict)} ${r.id} (${r.level}) ${r.title}`, `    requirement: ${r.requirement} [${r.source}]`, `    why: ${r.message}`];
+  if (r.coveredBy !== undefined) out.push(`    judged by: ${r.coveredBy} (fix that first)`);
   if (r.expected !== undefined) out.push(`    expected: ${r.expected}`);
   if (r.actual !== undefined) out.push(`    actual:   ${r.actual}`);
   const ex = r.evidence?.exchanges ?? [];
@@ -42,7 +44,7 @@ function detail(r: ScenarioResult): string {
 }
 
 function total(runs: RuntimeRun[]): Summary {
-  const s: Summary = { pass: 0, fail: 0, warn: 0, unsupported: 0, skip: 0, error: 0 };
+  const s: Summary = emptySummary();
   for (const r of runs) for (const k of Object.keys(s) as Verdict[]) s[k] += r.summary[k];
   return s;
 }

@@ -6,6 +6,7 @@ const junit = junitModule as unknown as Builder;
 
 function details(r: ScenarioResult): string {
   const lines = [`${r.level}: ${r.requirement}`, `source: ${r.source}`, `message: ${r.message}`];
+  if (r.coveredBy !== undefined) lines.push(`precondition judged by: ${r.coveredBy}`);
   if (r.expected !== undefined) lines.push(`expected: ${r.expected}`);
   if (r.actual !== undefined) lines.push(`actual: ${r.actual}`);
   for (const e of r.evidence?.exchanges ?? []) lines.push(`  ${e.method} ${e.path} -> ${e.status || 'no answer'}${e.requestBody ? ` body: ${e.requestBody.slice(0, 120)}` : ''}`);
@@ -15,7 +16,8 @@ function details(r: ScenarioResult): string {
 
 /**
  * JUnit XML, one testsuite per runtime and area: fail → failure, warn → failure only with --strict
- * (else a passing case with the warning in system-out), skip/unsupported → skipped, error → error.
+ * (else a passing case with the warning in system-out), skip/unsupported/precondition-failed → skipped,
+ * error → error.
  */
 export function junitXml(runs: RuntimeRun[], strict: boolean): string {
   const builder = junit.newBuilder();
@@ -28,6 +30,8 @@ export function junitXml(runs: RuntimeRun[], strict: boolean): string {
         if (r.verdict === 'fail' || (r.verdict === 'warn' && strict)) tc.failure(r.message, r.level).standardOutput(details(r));
         else if (r.verdict === 'error') tc.error(r.message, 'harness').standardOutput(details(r));
         else if (r.verdict === 'skip' || r.verdict === 'unsupported') tc.skipped().standardOutput(`${r.verdict}: ${r.message}`);
+        // Not this scenario's failure: the covering scenario carries it.
+        else if (r.verdict === 'precondition-failed') tc.skipped().standardOutput(`precondition failed (judged by ${r.coveredBy ?? '?'}): ${details(r)}`);
         else if (r.verdict === 'warn') tc.standardOutput(`warn (${r.level}): ${details(r)}`);
       }
     }

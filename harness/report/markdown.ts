@@ -4,9 +4,10 @@
  */
 import type { ScenarioResult, Verdict } from '../suite/types.ts';
 import { regressions } from './history.ts';
+import { requirementRef } from './html/contract-docs.ts';
 import type { FigureChange, LaneHistory, ReportHistory, VerdictChange } from './history-types.ts';
 
-const GLYPH: Record<Verdict, string> = { pass: '✓', fail: '✗', warn: '!', unsupported: '∅', skip: '–', error: '⚙' };
+const GLYPH: Record<Verdict, string> = { pass: '✓', fail: '✗', warn: '!', 'precondition-failed': '^', unsupported: '∅', skip: '–', error: '⚙' };
 /** GitHub comments stop at 65,536 characters; leave room for whatever CI adds around the summary. */
 const MAX_FAILURE_LINES = 60;
 
@@ -71,11 +72,12 @@ function regressionTable(h: ReportHistory): string[] {
 
 function totals(lanes: LaneHistory[]): string[] {
   const anyBench = lanes.some((l) => l.bench.length);
-  const head = `| Runtime | Driver | ✓ pass | ✗ fail | ! warn | ⚙ error | ∅ unsupp. | – skip |${anyBench ? ' p50 | p99 | cold p50 |' : ''}`;
-  const rule = `|---|---|--:|--:|--:|--:|--:|--:|${anyBench ? '--:|--:|--:|' : ''}`;
+  const head = `| Runtime | Driver | ✓ pass | ✗ fail | ! warn | ^ precondition failed | ⚙ error | ∅ unsupp. | – skip |${anyBench ? ' p50 | p99 | cold p50 |' : ''}`;
+  const rule = `|---|---|--:|--:|--:|--:|--:|--:|--:|${anyBench ? '--:|--:|--:|' : ''}`;
   const rows = lanes.map((l) => {
     const s = l.conformance.at(-1)?.run.summary;
-    const counts = s ? `${s.pass} | ${s.fail} | ${s.warn} | ${s.error} | ${s.unsupported} | ${s.skip}` : '– | – | – | – | – | –';
+    // Documents older than the precondition-failed verdict have no count for it.
+    const counts = s ? `${s.pass} | ${s.fail} | ${s.warn} | ${s['precondition-failed'] ?? 0} | ${s.error} | ${s.unsupported} | ${s.skip}` : '– | – | – | – | – | – | –';
     const f = l.bench.at(-1)?.figures;
     const perf = anyBench ? ` ${value(f?.latency?.p50Us, 'µs')} | ${value(f?.latency?.p99Us, 'µs')} | ${value(f?.coldStart?.p50Ms, 'ms')} |` : '';
     const stale = l.stale ? ` (stale: ${cell(l.stale.reason)})` : '';
@@ -102,7 +104,7 @@ function failureList(lanes: LaneHistory[]): string[] {
   if (!bad.length) return [];
   const line = ({ lane, r }: { lane: LaneHistory; r: ScenarioResult }) => {
     const ea = r.expected !== undefined ? ` (expected ${cell(r.expected)}; actual ${cell(r.actual ?? '?')})` : '';
-    return `- ${GLYPH[r.verdict]} **${cell(lane.runtime)}** ${code(r.id)} (${r.level}): ${cell(r.message)}${ea}`;
+    return `- ${GLYPH[r.verdict]} **${cell(lane.runtime)}** ${code(r.id)} (${r.level}): ${cell(r.message)}${ea} · ${code(requirementRef(r.id))}`;
   };
   const shown = bad.slice(0, MAX_FAILURE_LINES).map(line);
   if (bad.length > shown.length) shown.push(`- … and ${bad.length - shown.length} more in the HTML report`);

@@ -2,12 +2,13 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import type { Area } from './define.ts';
+import { CODE_EXT } from '../code-kind.ts';
 
 export const SUITES_DIR = fileURLToPath(new URL('../../suites/', import.meta.url));
 
 /** Every area in suites/, in file order; outside vitest importing them only returns their data. */
 export async function loadCatalog(): Promise<Area[]> {
-  const files = readdirSync(SUITES_DIR).filter((f) => f.endsWith('.ts')).sort();
+  const files = readdirSync(SUITES_DIR).filter((f) => f.endsWith(CODE_EXT)).sort();
   const areas: Area[] = [];
   for (const f of files) {
     const mod = (await import(pathToFileURL(`${SUITES_DIR}${f}`).href)) as { default?: Area };

@@ -1,7 +1,6 @@
 import type { ExchangeRecord } from '../api/types.ts';
-import { ContainerDriver } from '../drivers/container.ts';
 import type { ContainerTarget } from '../drivers/container-types.ts';
-import { ProcessDriver } from '../drivers/process.ts';
+import { openDriver } from '../drivers/open.ts';
 import type { Driver } from '../drivers/types.ts';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import { defaultFunctionConfig } from '../environment/env.ts';
@@ -9,6 +8,7 @@ import type { AssembledFiles, RuntimeManifest } from '../environment/types.ts';
 import { ExecutionEnvironment } from '../invoke/execution-environment.ts';
 import type { InvocationRecord, InvokeOptions } from '../invoke/types.ts';
 import type { Evidence, ExchangeEvidence, ScenarioMeta } from './types.ts';
+import { type Counter, COVERED, coveringScenario, Verifier } from './verify.ts';
 
 /** What a suite run is about, handed from the CLI to the vitest workers (serialisable). */
 export interface RunTarget {
@@ -43,6 +43,26 @@ export class ScenarioFailure extends Error {
   }
 }
 
+/**
+ * Thrown when the runtime does not use the optional behaviour a scenario judges (it sends no X-Ray
+ * cause, say): there is nothing to judge, which is not a pass. Becomes `unsupported`.
+ */
+export class NothingToJudge extends Error {}
+
+/**
+ * Thrown when something the scenario relies on, and that another scenario judges, is broken: the
+ * scenario cannot judge its own subject. Becomes `precondition-failed`, naming `coveredBy`.
+ */
+export class PreconditionFailure extends Error {
+  readonly detail: FailureDetail;
+  readonly coveredBy: string;
+  constructor(detail: FailureDetail, coveredBy: string) {
+    super(detail.message);
+    this.detail = detail;
+    this.coveredBy = coveredBy;
+  }
+}
+
 export interface EnvironmentSpec {
   timeoutS?: number;
   memoryMb?: number;
@@ -52,6 +72,8 @@ export interface EnvironmentSpec {
   sendInvocationId?: boolean;
   retryInitOnInvoke?: boolean;
   handler?: string;
+  /** The function's files laid out otherwise (extra layers, the bootstrap moved into a layer); default: the runtime's own. */
+  files?: AssembledFiles;
 }
 
 /**
@@ -64,12 +86,18 @@ export class ScenarioContext {
   readonly meta: ScenarioMeta;
   readonly records: InvocationRecord[] = [];
   readonly environments: ExecutionEnvironment[] = [];
+  /** Checks of the scenario's own subject: a miss is fail (MUST) or warn (SHOULD). */
+  readonly verify: Verifier;
+  /** Checks of its preconditions: a miss is precondition-failed, naming the covering scenario. */
+  readonly pre: Verifier;
   #driver: Driver;
   #note: string | undefined;
 
   constructor(target: RunTarget, meta: ScenarioMeta) {
     this.target = target;
     this.meta = meta;
+    this.verify = new Verifier({ raise: (detail) => this.fail(detail) });
+    this.pre = new Verifier({ raise: (detail, coveredBy) => this.precondition(detail, coveredBy) });
     this.#driver = driverFor(target);
   }
 
@@ -87,19 +115,20 @@ export class ScenarioContext {
 
   /** Runs a command in an environment's sandbox, next to its runtime (container driver only). */
   async sandboxExec(env: ExecutionEnvironment, argv: string[], user: 'function' | 'root' = 'function'): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-    if (!this.#driver.exec) {
+    const sandbox = env.sandbox;
+    if (!sandbox.exec) {
       throw new BootspecError(ErrorCodes.USAGE, `the ${this.#driver.name} driver cannot run commands in a sandbox`, {
         hint: 'declare needsDriver: "container" on the scenario, so other drivers skip it',
       });
     }
-    return this.#driver.exec(env.tmpDir, argv, user);
+    return sandbox.exec(argv, user);
   }
 
   /** A new execution environment of the runtime under test; closed when the scenario ends. */
   async environment(spec: EnvironmentSpec = {}): Promise<ExecutionEnvironment> {
     const m = this.target.manifest;
     const env = await ExecutionEnvironment.create({
-      files: this.target.files,
+      files: spec.files ?? this.target.files,
       driver: this.#driver,
       config: defaultFunctionConfig(m, {
         timeoutS: spec.timeoutS ?? 3,
@@ -125,30 +154,69 @@ export class ScenarioContext {
     return r;
   }
 
-  /** Invokes with a probe event (PROBE.md §2). */
+  /** Invokes with a probe event (docs/probe-contract.md#probe-function). */
   probe(env: ExecutionEnvironment, event: Record<string, unknown>, options: Omit<InvokeOptions, 'event'> = {}): Promise<InvocationRecord> {
     return this.invoke(env, { ...options, event });
   }
 
-  /** The parsed JSON result of a successful invocation; anything else fails the scenario. */
-  result<T = unknown>(r: InvocationRecord, what = 'the probe'): T {
+  /**
+   * A set-up step: invokes a probe event that must succeed, and returns its JSON result. When it does
+   * not, the scenario's subject cannot be judged: precondition-failed, naming the scenario that
+   * covers what broke (the API never reached, init out of time, or that probe operation).
+   */
+  async given<T = unknown>(env: ExecutionEnvironment, event: Record<string, unknown>, options: Omit<InvokeOptions, 'event'> = {}): Promise<T> {
+    const r = await this.probe(env, event, options);
+    const op = typeof event.probe === 'string' ? event.probe : undefined;
     if (r.outcome !== 'success') {
-      this.fail({
-        message: `${what} did not succeed: ${r.outcome}${r.errorType ? ` (${r.errorType})` : ''}`,
-        expected: 'a successful invocation',
-        actual: `${r.outcome}: ${excerpt(r.response.payload.toString('utf8'), 300)}`,
-      });
+      this.precondition(
+        { message: `set-up invocation ${op ?? ''} did not succeed: ${r.outcome}${r.errorType ? ` (${r.errorType})` : ''}`, expected: 'a successful invocation', actual: excerpt(r.response.payload.toString('utf8'), 300), records: [r] },
+        coveringScenario(env, r, op),
+      );
     }
-    try {
-      return JSON.parse(r.response.payload.toString('utf8')) as T;
-    } catch {
-      return this.fail({
-        message: `${what} returned a body that is not JSON`,
-        expected: 'a JSON document',
-        actual: excerpt(r.response.payload.toString('utf8'), 300),
-        records: [r],
-      });
-    }
+    return this.pre.json<T>(env, r, `set-up invocation ${op ?? ''}`, op);
+  }
+
+  /**
+   * The precondition of scenarios that judge an unusual environment (variables removed, init made to
+   * fail): a default environment serves a plain echo. Checked when their subject failed, so a
+   * runtime that never works is blamed once, by the scenario that covers that.
+   */
+  async baseline(): Promise<void> {
+    const env = await this.environment();
+    await this.given(env, { probe: 'echo', value: 'baseline' });
+  }
+
+  /**
+   * Precondition: one process serves consecutive invocations (judged by reuse.globals-warm). Returns
+   * the last counter, for a scenario that then checks the process survives something else.
+   */
+  async givenWarm(env: ExecutionEnvironment): Promise<Counter> {
+    const a = await this.given<Counter>(env, { probe: 'counter' });
+    const r = await this.probe(env, { probe: 'counter' });
+    const b = this.pre.json<Counter>(env, r, 'the second counter invocation', 'counter');
+    this.pre.sameProcess(a, b, r, 'a new process served the second of two plain invocations', COVERED.warm);
+    return b;
+  }
+
+  /** Precondition: the process survives a handler error (judged by errors.warm-after-error). */
+  async givenSurvivesError(env: ExecutionEnvironment): Promise<Counter> {
+    const before = await this.givenWarm(env);
+    await this.probe(env, { probe: 'throw', errorType: 'BootspecProbeError', message: 'set-up error' });
+    const r = await this.probe(env, { probe: 'counter' });
+    const after = this.pre.json<Counter>(env, r, 'the invocation after a handler error', 'counter');
+    this.pre.sameProcess(before, after, r, 'a new process served the invocation after a handler error', COVERED.warmAfterError);
+    return after;
+  }
+
+  /** Ends the scenario as `unsupported`: the runtime does not use the optional behaviour judged here. */
+  nothingToJudge(why: string): never {
+    throw new NothingToJudge(why);
+  }
+
+  /** Ends the scenario as precondition-failed; a precondition that is the scenario's own subject is a plain failure. */
+  precondition(detail: FailureDetail, coveredBy: string): never {
+    if (coveredBy === this.meta.id) throw new ScenarioFailure(detail);
+    throw new PreconditionFailure({ ...detail, message: `${detail.message} (judged by ${coveredBy})` }, coveredBy);
   }
 
   check(condition: boolean, detail: FailureDetail): asserts condition {
@@ -191,14 +259,9 @@ export class ScenarioContext {
   }
 }
 
+/** The run's driver, opened once per worker process and shared by all its scenarios. */
 function driverFor(target: RunTarget): Driver {
-  if (target.driver === 'process') return new ProcessDriver({ noSandbox: target.noSandbox });
-  if (!target.container) {
-    throw new BootspecError(ErrorCodes.USAGE, 'a container run needs its prepared container target', {
-      hint: 'prepare it with ContainerDriver.prepare() (bootspec run --driver container does)',
-    });
-  }
-  return new ContainerDriver(target.container);
+  return openDriver(target.driver === 'process' ? { driver: 'process', noSandbox: target.noSandbox } : { driver: 'container', container: target.container });
 }
 
 export function excerpt(s: string, max: number): string {

@@ -1,6 +1,6 @@
 import { describe, inject, test } from 'vitest';
 import { isBootspecError } from '../errors.ts';
-import { type RunTarget, ScenarioContext, ScenarioFailure } from './context.ts';
+import { NothingToJudge, PreconditionFailure, type RunTarget, ScenarioContext, ScenarioFailure } from './context.ts';
 import type { ScenarioMeta, ScenarioResult, Verdict } from './types.ts';
 
 declare module 'vitest' {
@@ -59,11 +59,21 @@ function registerArea(a: Area): void {
   });
 }
 
-/** Runs one scenario and turns what happened into a verdict (PROBE.md §6). */
+/** Where a scenario's requirement and its public sources are written down: the project's own contract. */
+export function requirementSource(id: string): string {
+  return `docs/requirements.md#${id}`;
+}
+
+/** The fields of a result that come from the scenario's declaration. */
+export function resultBase(areaName: string, meta: ScenarioMeta): Pick<ScenarioResult, 'id' | 'area' | 'level' | 'title' | 'requirement' | 'source'> {
+  return { id: meta.id, area: areaName, level: meta.level, title: meta.title, requirement: meta.requirement, source: requirementSource(meta.id) };
+}
+
+/** Runs one scenario and turns what happened into a verdict (docs/probe-contract.md, results). */
 export async function runScenario(areaName: string, s: Scenario, target: RunTarget): Promise<ScenarioResult> {
   const { meta } = s;
   const t0 = performance.now();
-  const base = { id: meta.id, area: areaName, level: meta.level, title: meta.title, requirement: meta.requirement, source: meta.source };
+  const base = resultBase(areaName, meta);
   const done = (verdict: Verdict, message: string, extra: Partial<ScenarioResult> = {}): ScenarioResult => ({
     ...base,
     verdict,
@@ -96,6 +106,15 @@ export async function runScenario(areaName: string, s: Scenario, target: RunTarg
     if (err instanceof ScenarioFailure) {
       const verdict: Verdict = meta.level === 'MUST' ? 'fail' : meta.level === 'SHOULD' ? 'warn' : 'pass';
       return done(verdict, err.detail.message, {
+        ...(err.detail.expected === undefined ? {} : { expected: err.detail.expected }),
+        ...(err.detail.actual === undefined ? {} : { actual: err.detail.actual }),
+        evidence: t.evidence(err.detail),
+      });
+    }
+    if (err instanceof NothingToJudge) return done('unsupported', `nothing to judge: ${err.message}`, { evidence: t.evidence() });
+    if (err instanceof PreconditionFailure) {
+      return done('precondition-failed', err.detail.message, {
+        coveredBy: err.coveredBy,
         ...(err.detail.expected === undefined ? {} : { expected: err.detail.expected }),
         ...(err.detail.actual === undefined ? {} : { actual: err.detail.actual }),
         evidence: t.evidence(err.detail),

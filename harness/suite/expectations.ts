@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import type { ExpectationDiff, ScenarioResult, Verdict } from './types.ts';
 
-/** PROBE.md §5: scenario id → the verdict this runtime is known to get, with the reason. */
+/** docs/probe-contract.md, expectations: scenario id → the verdict this runtime is known to get, with the reason. */
 export interface Expectation {
   verdict: Verdict;
   reason: string;
@@ -10,7 +10,7 @@ export interface Expectation {
 }
 export type Expectations = Record<string, Expectation>;
 
-const JUDGED: Verdict[] = ['pass', 'fail', 'warn', 'unsupported'];
+const JUDGED: Verdict[] = ['pass', 'fail', 'warn', 'precondition-failed', 'unsupported'];
 
 export function loadExpectations(file: string, knownIds: Set<string>): Expectations {
   if (!existsSync(file)) {
@@ -57,7 +57,7 @@ export function compareExpectations(results: ScenarioResult[], exp: Expectations
   return diffs;
 }
 
-/** Rewrites the file from this run: fail/warn verdicts listed, reasons of unchanged entries kept. */
+/** Rewrites the file from this run: fail, warn and precondition-failed verdicts listed, reasons of unchanged entries kept. */
 export function updateExpectations(file: string, results: ScenarioResult[], old: Expectations): number {
   const out: Expectations = {};
   for (const r of results) {
@@ -65,7 +65,7 @@ export function updateExpectations(file: string, results: ScenarioResult[], old:
       if (old[r.id]) out[r.id] = old[r.id] as Expectation;
       continue;
     }
-    if (r.verdict !== 'fail' && r.verdict !== 'warn') continue;
+    if (r.verdict !== 'fail' && r.verdict !== 'warn' && r.verdict !== 'precondition-failed') continue;
     const prev = old[r.id];
     out[r.id] = prev && prev.verdict === r.verdict ? prev : { verdict: r.verdict, reason: `TODO: explain with evidence. bootspec said: ${r.message}` };
   }

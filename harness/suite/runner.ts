@@ -2,8 +2,9 @@ import { fileURLToPath } from 'node:url';
 import type { Reporter, TestCase } from 'vitest/node';
 import { startVitest } from 'vitest/node';
 import type { RunTarget } from './context.ts';
-import type { Area } from './define.ts';
+import { type Area, resultBase } from './define.ts';
 import type { ScenarioResult } from './types.ts';
+import { CODE_EXT } from '../code-kind.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -54,7 +55,7 @@ export async function runSuites(areas: Area[], target: RunTarget, opts: SuiteRun
     },
     {
       test: {
-        include: ['suites/*.ts'],
+        include: [`suites/*${CODE_EXT}`],
         pool: 'forks',
         maxWorkers: 2,
         passWithNoTests: true,
@@ -67,7 +68,7 @@ export async function runSuites(areas: Area[], target: RunTarget, opts: SuiteRun
   const results: ScenarioResult[] = [];
   for (const a of areas) {
     for (const s of a.scenarios) {
-      const base = { id: s.meta.id, area: a.name, level: s.meta.level, title: s.meta.title, requirement: s.meta.requirement, source: s.meta.source, durationMs: 0 };
+      const base = { ...resultBase(a.name, s.meta), durationMs: 0 };
       const r = collected.get(s.meta.id);
       if (r) results.push(r);
       else if (!opts.selected.has(s.meta.id)) results.push({ ...base, verdict: 'skip', message: 'not selected (--only)' });

@@ -1,19 +1,22 @@
-/** Public shapes of the conformance suites: scenario metadata, verdicts and results (PROBE.md §6). */
+/** Public shapes of the conformance suites: scenario metadata, verdicts and results (docs/probe-contract.md). */
 import type { RuntimeFeature } from '../environment/types.ts';
 
 export type Level = 'MUST' | 'SHOULD' | 'INFO';
-export type Verdict = 'pass' | 'fail' | 'warn' | 'unsupported' | 'skip' | 'error';
-export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'warn', 'unsupported', 'skip', 'error'];
+/**
+ * `precondition-failed`: something the scenario relies on, and that another scenario judges, is
+ * broken, so the scenario cannot judge its own subject (web-platform-tests' PRECONDITION_FAILED).
+ * Neither pass nor fail; the result names the covering scenario in `coveredBy`.
+ */
+export type Verdict = 'pass' | 'fail' | 'warn' | 'precondition-failed' | 'unsupported' | 'skip' | 'error';
+export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'warn', 'precondition-failed', 'unsupported', 'skip', 'error'];
 
-/** What a scenario declares about itself (STYLE.md rule 1). Ids are stable and never reused. */
+/** What a scenario declares about itself. Ids are stable and never reused. */
 export interface ScenarioMeta {
   id: string;
   level: Level;
   title: string;
   /** The normative sentence it checks. */
   requirement: string;
-  /** Where the requirement comes from: a SPEC.md section or an AWS doc anchor. */
-  source: string;
   /** Only for runtimes that claim this feature in runtime.json; otherwise `unsupported`. */
   feature?: RuntimeFeature;
   /** Needs /var/task, /opt and /tmp at their real paths (bubblewrap or a container); otherwise `skip`. */
@@ -57,7 +60,10 @@ export interface ScenarioResult {
   verdict: Verdict;
   title: string;
   requirement: string;
+  /** The requirement's entry in the project's own contract: `docs/requirements.md#<id>`. */
   source: string;
+  /** With `precondition-failed`: the scenario that judges the broken precondition. */
+  coveredBy?: string;
   /** One line: why this verdict. */
   message: string;
   expected?: string;
@@ -70,6 +76,7 @@ export interface Summary {
   pass: number;
   fail: number;
   warn: number;
+  'precondition-failed': number;
   unsupported: number;
   skip: number;
   error: number;

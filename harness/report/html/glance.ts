@@ -37,9 +37,10 @@ function alerts(view: ReportView): Markup {
 function headline(lane: LaneView): Markup {
   const s = lane.current?.run.summary;
   if (!s) return html`<p class="headline muted">no conformance results</p>`;
-  const run = s.pass + s.fail + s.warn + s.unsupported + s.error;
+  const blocked = s['precondition-failed'] ?? 0;
+  const run = s.pass + s.fail + s.warn + blocked + s.unsupported + s.error;
   if (s.error) return html`<p class="headline v-error">⚙ ${s.error} harness error(s): results incomplete</p>`;
-  if (s.fail) return html`<p class="headline v-fail">✗ ${s.fail} MUST failure(s)${s.warn ? `, ${s.warn} SHOULD warning(s)` : ''}</p>`;
+  if (s.fail) return html`<p class="headline v-fail">✗ ${s.fail} MUST failure(s)${s.warn ? `, ${s.warn} SHOULD warning(s)` : ''}${blocked ? `; ${blocked} scenario(s) could not judge their subject` : ''}</p>`;
   if (s.warn) return html`<p class="headline v-warn">! conforms to every MUST; ${s.warn} SHOULD warning(s)</p>`;
   return html`<p class="headline v-pass">✓ all ${run} scenario(s) pass</p>`;
 }

@@ -1,6 +1,7 @@
 /** The runtimes × scenarios matrix: areas as row groups, lanes as columns, one verdict cell per case. */
 import type { Summary, Verdict } from '../../suite/types.ts';
 import { html, type Markup } from './markup.ts';
+import { emptySummary } from '../../suite/summary.ts';
 import { type AreaGroup, type CellView, type LaneView, type ReportView, VERDICT_ORDER, VERDICT_VIEW } from './view.ts';
 
 export function verdictBadge(v: Verdict, extraClass = ''): Markup {
@@ -40,7 +41,7 @@ function cell(c: CellView): Markup {
 }
 
 function areaCounts(group: AreaGroup, laneIndex: number): Markup {
-  const s: Summary = { pass: 0, fail: 0, warn: 0, unsupported: 0, skip: 0, error: 0 };
+  const s: Summary = emptySummary();
   for (const row of group.rows) {
     const c = row.cells[laneIndex];
     if (c?.result && !notSelected(c)) s[c.result.verdict] += 1;

@@ -13,12 +13,13 @@ export const VERDICT_VIEW: Record<Verdict, { glyph: string; word: string; meanin
   pass: { glyph: '✓', word: 'pass', meaning: 'as required' },
   fail: { glyph: '✗', word: 'fail', meaning: 'a MUST is broken' },
   warn: { glyph: '!', word: 'warn', meaning: 'a SHOULD is broken' },
+  'precondition-failed': { glyph: '^', word: 'precondition failed', meaning: 'something it relies on is broken; the scenario named in the message judges that' },
   unsupported: { glyph: '∅', word: 'unsupported', meaning: 'an optional feature the runtime does not claim' },
   skip: { glyph: '–', word: 'skip', meaning: 'not selected, or not possible with this driver' },
   error: { glyph: '⚙', word: 'error', meaning: 'the harness failed; not counted against the runtime' },
 };
 
-export const VERDICT_ORDER: readonly Verdict[] = ['fail', 'warn', 'error', 'pass', 'unsupported', 'skip'];
+export const VERDICT_ORDER: readonly Verdict[] = ['fail', 'warn', 'error', 'precondition-failed', 'pass', 'unsupported', 'skip'];
 
 export interface LaneView {
   index: number;
