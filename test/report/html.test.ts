@@ -39,12 +39,16 @@ describe('html report', () => {
     expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
   });
 
-  it('quotes the SPEC.md text a case cites, when SPEC.md is beside the checkout', () => {
-    const spec = join(tempDir('bootspec-spec-'), 'SPEC.md');
-    writeFileSync(spec, '## 1. Runtime API\n\n### 1.6 POST `/runtime/init/error`\n\nThe runtime must exit after reporting.\n\n## 12. Checks\n\n### A. Startup & init\n\n4. **MUST** on an init failure POST `/runtime/init/error`.\n5. **MUST NOT** call it twice.\n');
-    const html = renderHtmlReport(loadHistory(fixtureFiles().map((file) => ({ file }))), { specFile: spec });
-    expect(html).toContain('SPEC.md §12.A.4: A. Startup &#38; init');
-    expect(html).toContain('4. **MUST** on an init failure POST `/runtime/init/error`.');
-    expect(html).not.toContain('5. **MUST NOT** call it twice.');
+  it("quotes the scenario's entry in docs/requirements.md and links to requirements.html", () => {
+    const docs = tempDir('bootspec-docs-');
+    writeFileSync(
+      join(docs, 'requirements.md'),
+      '# R\n\n<a id="init.error.reported"></a>\n### `init.error.reported` · MUST · T\n\n**Requirement.** Post `/runtime/init/error` once.\n\n<a id="init.error.body"></a>\n### `init.error.body` · MUST · B\n\nThe body must be JSON.\n',
+    );
+    const html = renderHtmlReport(loadHistory(fixtureFiles().map((file) => ({ file }))), { docsDir: docs });
+    expect(html).toContain('<a class="requirement-link" href="requirements.html#init.error.reported">docs/requirements.md#init.error.reported</a>');
+    expect(html).toContain('<b>Requirement.</b> Post <code>/runtime/init/error</code> once.');
+    expect(html).toContain('The body must be JSON.');
+    expect(html).not.toContain('docs/requirements.md');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * One page per case (scenario × lane): requirement, level, source with the SPEC.md text, expected vs
+ * One page per case (scenario × lane): requirement, level, its entry in the project's requirements, expected vs
  * actual, the recorded Runtime API exchange, the log tail and the command that reproduces it.
  * Shown by URL fragment (CSS :target), so it works from file:// without script.
  */
@@ -7,7 +7,8 @@ import type { ScenarioResult } from '../../suite/types.ts';
 import { exchangesBlock, focusOf, logTailBlock } from './exchanges.ts';
 import { html, type Markup } from './markup.ts';
 import { levelBadge, verdictBadge } from './matrix.ts';
-import { excerptsFor } from './spec-excerpt.ts';
+import { pageLink, requirementEntry, requirementHref, requirementRef } from './contract-docs.ts';
+import { renderMarkdown } from './markdown-doc.ts';
 import { type CellView, caseAnchor, formatDate, type ReportView, reproduceCommand, type ScenarioRow, VERDICT_VIEW } from './view.ts';
 
 function expectedActual(r: ScenarioResult): Markup {
@@ -18,11 +19,16 @@ function expectedActual(r: ScenarioResult): Markup {
   </div>`;
 }
 
+/**
+ * The scenario's entry in docs/requirements.md, quoted, and a link to it in requirements.html beside
+ * the report. The id decides, not the recorded `source`: older documents hold references a reader
+ * of the report cannot follow.
+ */
 function source(view: ReportView, row: ScenarioRow): Markup {
-  const quotes = excerptsFor(view.specText, row.source);
-  return html`<dd>${row.source}${quotes.map(
-    (q, i) => html`<details class="spec"${i === 0 ? html` open` : ''}><summary>SPEC.md §${q.ref}: ${q.heading}</summary><pre class="spec-text">${q.text}</pre></details>`,
-  )}</dd>`;
+  const entry = view.specText === undefined ? undefined : requirementEntry(view.specText, row.id);
+  if (entry === undefined) return html`<dd>${requirementRef(row.id)} <span class="muted">(no entry in this version of the requirements)</span></dd>`;
+  const quote = renderMarkdown(entry, { link: (href) => pageLink(href, 'requirements.html') });
+  return html`<dd><a class="requirement-link" href="${requirementHref(row.id)}">${requirementRef(row.id)}</a><details class="spec" open><summary>The requirement, its sources and how bootspec judges it</summary><div class="spec-text requirement-entry">${quote}</div></details></dd>`;
 }
 
 /** This scenario on the other lanes, and in earlier runs of this lane. */

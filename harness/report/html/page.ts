@@ -10,18 +10,19 @@ import { runtimesSection } from './runtimes.ts';
 import { historySection } from './trends.ts';
 import { formatDate, type ReportView } from './view.ts';
 
-function nav(view: ReportView, hasPerf: boolean, hasHistory: boolean): Markup {
+function nav(view: ReportView, hasPerf: boolean, hasHistory: boolean, aboutMock: boolean): Markup {
   const links: Array<[string, string]> = [
     ['#glance', 'Overview'],
     ['#matrix', 'Matrix'],
     ...(hasPerf ? ([['#performance', 'Performance']] as Array<[string, string]>) : []),
     ...(hasHistory ? ([['#history', 'History']] as Array<[string, string]>) : []),
     ['#runtimes', 'Runtimes as run'],
+    ...(aboutMock ? ([['about-the-mock.html', 'About the mock']] as Array<[string, string]>) : []),
   ];
   return html`<nav class="top"><span class="brand">bootspec</span>${links.map(([href, label]) => html`<a href="${href}">${label}</a>`)}<span class="muted right">${view.lanes.length} lane(s) · ${formatDate(view.history.newestAt)}</span></nav>`;
 }
 
-export function renderPage(view: ReportView): string {
+export function renderPage(view: ReportView, options: { aboutMock?: boolean } = {}): string {
   const assets = reportAssets();
   const charts: ChartSpec[] = [];
   const perf = performanceSection(view, charts);
@@ -38,7 +39,7 @@ export function renderPage(view: ReportView): string {
 <style>${trusted(assets.css)}</style>
 </head>
 <body>
-${nav(view, perf.text !== '', history.text !== '')}
+${nav(view, perf.text !== '', history.text !== '', options.aboutMock === true)}
 <main>
 <header class="overview page-head">
   <h1>Lambda custom runtime compliance</h1>
