@@ -1,12 +1,18 @@
 import { parseArgs } from 'node:util';
+import { CONTROL_PLANE_FLAGS, CONTROL_PLANE_FLAGS_HELP, startControlPlane } from '../control-plane/start.ts';
+import { deferExitOnSignal } from '../drivers/reaper.ts';
 import { InvokeEndpoint } from '../invoke/http-endpoint.ts';
+import type { LifecycleEvent } from '../invoke/lifecycle.ts';
 import { EnvironmentPool } from '../invoke/pool.ts';
-import { CONTAINER_FLAGS_HELP, envPairs, FUNCTION_FLAGS, intFlag, openDriver, prepareFunction } from './common.ts';
+import { CONTAINER_FLAGS_HELP, envPairs, FUNCTION_FLAGS, intFlag, driverFromFlags, prepareFunction } from './common.ts';
 
-export const serveHelp = `bootspec serve <runtime> [options]
+export const serveHelp = `bootspec serve [<runtime>] [options]
 
 A drop-in for the AWS Runtime Interface Emulator: listens on 127.0.0.1 with
 POST /2015-03-31/functions/function/invocations and keeps warm execution environments.
+The same port serves Lambda's control plane for the AWS CLI and SDKs (--endpoint-url):
+the Layers API, CreateFunction & co. and Invoke for provided.al2023/provided.al2 functions.
+Without a runtime, only the control plane is served.
 
   --port N              port on 127.0.0.1 (default 9000)
   --timeout S           function timeout in seconds (default 3)
@@ -17,7 +23,7 @@ POST /2015-03-31/functions/function/invocations and keeps warm execution environ
   --quiet               do not print the runtime's output and platform lines
   --driver D            how to start the runtime: process (default) or container (Docker,
                         a Lambda-like sandbox per environment)
-${CONTAINER_FLAGS_HELP}  --no-sandbox          do not use bubblewrap even if it is installed
+${CONTAINER_FLAGS_HELP}${CONTROL_PLANE_FLAGS_HELP}  --no-sandbox          do not use bubblewrap even if it is installed
 `;
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -29,6 +35,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       port: { type: 'string' },
       concurrency: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      ...CONTROL_PLANE_FLAGS,
     },
   });
   if (values.help) {
@@ -38,27 +45,50 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const port = intFlag('port', values.port, 0, 65535) ?? 9000;
   const concurrency = intFlag('concurrency', values.concurrency, 1, 64) ?? 1;
   envPairs(values.env); // a malformed --env is a usage error before anything starts
-  const opened = await openDriver(values);
+  const opened = await driverFromFlags(values);
+  if (positionals[0] === undefined) {
+    const controlPlane = startControlPlane(opened.driver, { ...values, concurrency });
+    const bound = await controlPlane.listen('127.0.0.1', port);
+    process.stderr.write(`bootspec: serving the Lambda control plane on http://127.0.0.1:${bound}\n  aws lambda list-layers --endpoint-url http://127.0.0.1:${bound}\n  Ctrl-C stops it.\n`);
+    await stopSignal();
+    await controlPlane.close();
+    await opened.dispose();
+    return 0;
+  }
   const { prepared, config, environment } = await prepareFunction(positionals[0], opened.driver, values);
+  const controlPlane = startControlPlane(opened.driver, { ...values, concurrency });
   const pool = new EnvironmentPool(
     // Logs are kept (X-Amz-Log-Result tails, the printed output); exchanges have no reader here.
-    { ...environment, recordExchanges: false, ...(values.quiet ? {} : { onLog: (l) => process.stdout.write(`${l.text}\n`) }) },
+    { ...environment, recordExchanges: false, ...(values.quiet ? {} : { onLog: (l) => process.stdout.write(`${l.text}\n`), onLifecycle: printShutdownStep }) },
     concurrency,
   );
-  const endpoint = await InvokeEndpoint.start({ pool, functionName: config.functionName, port });
+  const endpoint = await InvokeEndpoint.start({ pool, functionName: config.functionName, port, fallback: controlPlane.listener });
   process.stderr.write(
     `bootspec: serving ${prepared.manifest.name} (${concurrency} environment${concurrency > 1 ? 's' : ''}, timeout ${config.timeoutS} s, ${config.memoryMb} MB)\n` +
       `  curl -s -d '{}' ${endpoint.url}\n  Ctrl-C stops it.\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  process.stderr.write('bootspec: stopping\n');
+  await stopSignal();
   await endpoint.close();
+  await controlPlane.close();
   await pool.close();
   await opened.dispose();
   prepared.dispose();
   return 0;
+}
+
+/** The shutdown phase of an environment, step by step (SIGTERM, SHUTDOWN, a SIGKILL at the grace's end). */
+function printShutdownStep(e: LifecycleEvent): void {
+  if (e.kind !== 'shutdown' && e.kind !== 'sigterm' && e.kind !== 'sigkill') return;
+  process.stderr.write(`bootspec: ${e.kind}${e.detail ? ` (${e.detail})` : ''}\n`);
+}
+
+async function stopSignal(): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    // the environments end with their shutdown phase (SIGTERM, extensions' SHUTDOWN), not a SIGKILL
+    deferExitOnSignal();
+  });
+  process.stderr.write('bootspec: stopping\n');
 }

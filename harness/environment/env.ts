@@ -1,10 +1,10 @@
-/** The environment a runtime gets on Lambda (SPEC.md §5.1, §5.2). */
+/** The environment a runtime gets on Lambda (docs/requirements.md#environment). */
 import { randomBytes } from 'node:crypto';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import { MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB } from './limits.ts';
 import type { EnvironmentArgs, FunctionConfig, RuntimeManifest } from './types.ts';
 
-/** Set by Lambda; a function's configuration cannot set them (SPEC.md §5.1). */
+/** Set by Lambda; a function's configuration cannot set them (docs/requirements.md#environment). */
 export const RESERVED_ENV_VARS: ReadonlySet<string> = new Set([
   '_HANDLER',
   '_X_AMZN_TRACE_ID',
@@ -75,12 +75,25 @@ export function buildEnvironment(args: EnvironmentArgs): Record<string, string> 
     AWS_DEFAULT_REGION: config.region,
     AWS_LAMBDA_INITIALIZATION_TYPE: config.initializationType,
     ...PLACEHOLDER_CREDENTIALS,
+    ...loggingVariables(config),
   };
   // Lambda never lets configuration override its own variables, and drops "_" names (RAPID customer.go).
   const customer = Object.fromEntries(
     Object.entries(manifestEnv).filter(([name]) => !RESERVED_ENV_VARS.has(name) && !name.startsWith('_')),
   );
   return { ...unreserved, ...customer, ...reserved, ...extra };
+}
+
+/**
+ * What a function's logging configuration sets: AWS_LAMBDA_LOG_FORMAT, and with the JSON format the
+ * application log level as AWS_LAMBDA_LOG_LEVEL (runtime clients filter and format by them).
+ * https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html
+ */
+function loggingVariables(config: FunctionConfig): Record<string, string> {
+  const l = config.logging;
+  if (!l) return {};
+  if (l.format === 'JSON' && l.applicationLogLevel) return { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: l.applicationLogLevel };
+  return { AWS_LAMBDA_LOG_FORMAT: l.format };
 }
 
 /** `2024/05/01/[$LATEST]0123…` (32 hex digits), the shape of a Lambda log stream name. */
@@ -109,7 +122,7 @@ export function defaultFunctionConfig(m: RuntimeManifest, over: Partial<Function
   return config;
 }
 
-/** Refuses what Lambda's CreateFunction would refuse (SPEC.md §10). */
+/** Refuses what Lambda's CreateFunction would refuse (docs/requirements.md#sandbox). */
 export function checkFunctionConfig(c: FunctionConfig): void {
   const bad = (field: string, why: string, hint: string): BootspecError =>
     new BootspecError(ErrorCodes.USAGE, `function config ${field} ${why}`, { hint });

@@ -1,7 +1,7 @@
-/** Public shapes of the function environment (what a function sees). See ../shared/PROBE.md §1, SPEC.md §5, §9. */
+/** Public shapes of the function environment (what a function sees). See docs/probe-contract.md#manifest, docs/requirements.md#environment */
 import type { UnzippedBudget } from './limits.ts';
 
-/** runtime.json after validation and path resolution (PROBE.md §1). */
+/** runtime.json after validation and path resolution (docs/probe-contract.md#manifest). */
 export interface RuntimeManifest {
   name: string;
   description: string;
@@ -25,7 +25,30 @@ export interface RuntimeManifest {
   conformance: boolean;
 }
 
-export type RuntimeFeature = 'handler-lookup' | 'streaming' | 'telemetry-log-fd' | 'json-logs' | 'extensions';
+/** runtime.json as it is on disk, before any parsing. */
+export interface ManifestFile {
+  /** Absolute path of the runtime.json. */
+  file: string;
+  text: string;
+}
+
+/**
+ * What a folder says about itself before it is loaded, read without validating (loadRuntime
+ * validates): enough to list runtimes, skip benchmark-only ones and find expectations.
+ */
+export interface RuntimePeek {
+  /** 'manifest': the folder holds a runtime.json; 'bare': only a bootstrap. */
+  kind: 'manifest' | 'bare';
+  /** "name" when runtime.json gives one as a string, otherwise the name a bare folder gets. */
+  name: string;
+  /** False only when runtime.json says "conformance": false. */
+  conformance: boolean;
+  /** Absolute path of the expectations file when runtime.json names one. */
+  expectations: string | undefined;
+}
+
+/** `nodejs` / `python`: the handler is written in that language, so its layer folders of /opt apply. */
+export type RuntimeFeature = 'handler-lookup' | 'streaming' | 'telemetry-log-fd' | 'json-logs' | 'extensions' | 'sigterm' | 'nodejs' | 'python';
 
 /** The function's files, laid out on the host, ready to be mounted or used in place. */
 export interface AssembledFiles {
@@ -57,6 +80,15 @@ export interface FunctionConfig {
   initializationType: 'on-demand' | 'provisioned-concurrency' | 'snap-start' | 'lambda-managed-instances';
   logGroupName: string;
   logStreamName: string;
+  /** The function's logging configuration (LoggingConfig); absent: Lambda's defaults, no variables. */
+  logging?: FunctionLogging;
+}
+
+/** https://docs.aws.amazon.com/lambda/latest/api/API_LoggingConfig.html */
+export interface FunctionLogging {
+  format: 'Text' | 'JSON';
+  /** Honoured with the JSON format only, as on Lambda. */
+  applicationLogLevel?: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
 }
 
 /** Where the function's paths are, as the runtime sees them. */

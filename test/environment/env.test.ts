@@ -46,6 +46,15 @@ const build = (over: Partial<Parameters<typeof buildEnvironment>[0]> = {}): Reco
   buildEnvironment({ config, paths: lambdaPaths, runtimeApi: '127.0.0.1:9001', manifestEnv: {}, ...over });
 
 describe('buildEnvironment', () => {
+  it('sets the log format, and with JSON the application log level, when the function config asks', () => {
+    const env = (logging: FunctionConfig['logging']) => build({ config: { ...config, ...(logging ? { logging } : {}) } });
+    expect(env(undefined).AWS_LAMBDA_LOG_FORMAT).toBeUndefined();
+    expect(env({ format: 'Text', applicationLogLevel: 'DEBUG' })).toMatchObject({ AWS_LAMBDA_LOG_FORMAT: 'Text' });
+    expect(env({ format: 'Text', applicationLogLevel: 'DEBUG' }).AWS_LAMBDA_LOG_LEVEL).toBeUndefined();
+    expect(env({ format: 'JSON', applicationLogLevel: 'WARN' })).toMatchObject({ AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'WARN' });
+    expect(env({ format: 'JSON' }).AWS_LAMBDA_LOG_LEVEL).toBeUndefined();
+  });
+
   it('sets what Lambda sets for an OS-only runtime', () => {
     expect(build()).toEqual({
       AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
@@ -107,7 +116,7 @@ describe('buildEnvironment', () => {
     expect(() => build({ runtimeApi: 'http://127.0.0.1:9001' })).toThrow(/host:port/);
   });
 
-  it('lists the reserved names of SPEC.md §5.1, and not the unreserved TZ', () => {
+  it('lists the reserved names of docs/requirements.md#environment, and not the unreserved TZ', () => {
     for (const name of ['_HANDLER', 'AWS_REGION', 'AWS_LAMBDA_RUNTIME_API', 'AWS_SESSION_TOKEN', 'AWS_EXECUTION_ENV', '_X_AMZN_TRACE_ID']) {
       expect(RESERVED_ENV_VARS.has(name), name).toBe(true);
     }
