@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { reportError } from './cli/common.ts';
 import { benchCommand, benchHelp } from './cli/bench.ts';
 import { buildCommand, buildHelp } from './cli/build.ts';
+import { fidelityCommand, fidelityHelp } from './cli/fidelity.ts';
 import { invokeCommand, invokeHelp } from './cli/invoke.ts';
+import { layerCommand, layerHelp } from './cli/layer.ts';
 import { listCommand, listHelp } from './cli/list.ts';
 import { nightlyCommand, nightlyHelp } from './cli/nightly.ts';
 import { reportCommand, reportHelp } from './cli/report.ts';
@@ -18,6 +20,8 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; help:
   build: { run: buildCommand, help: buildHelp },
   report: { run: reportCommand, help: reportHelp },
   nightly: { run: nightlyCommand, help: nightlyHelp },
+  fidelity: { run: fidelityCommand, help: fidelityHelp },
+  layer: { run: layerCommand, help: layerHelp },
 };
 
 function version(): string {

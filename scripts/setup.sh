@@ -25,8 +25,9 @@ for tool in node npm go cargo mvn java javac python3 cc; do
   command -v "$tool" >/dev/null || echo "setup: warning: $tool is not installed; runtimes that build with it will get error verdicts" >&2
 done
 
-# Optional parts, each idempotent: the container driver's engine, the report tests' browser.
-for extra in scripts/setup-docker.sh scripts/setup-browser.sh; do
+# Optional parts, each idempotent: the container driver's engine, the report tests' browser, the
+# AWS CLI for the control plane's tests.
+for extra in scripts/setup-docker.sh scripts/setup-browser.sh scripts/setup-aws-clients.sh; do
   if [ -f "$extra" ]; then bash "$extra"; fi
 done
 echo "setup: ok"

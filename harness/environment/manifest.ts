@@ -1,14 +1,15 @@
-/** A runtime folder -> RuntimeManifest (PROBE.md §1): runtime.json, or a bare folder with a bootstrap. */
-import type { Stats } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+/** A runtime folder -> RuntimeManifest (docs/probe-contract.md#manifest): runtime.json, or a bare folder with a bootstrap. */
+import { existsSync, readFileSync, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BootspecError, ErrorCodes } from '../errors.ts';
+import { isLayerArn, resolveManifestLayer } from '../layers/manifest-layers.ts';
 import { assertExecutable } from './bootstrap.ts';
 import { isMissing } from './confined-fs.ts';
 import { RESERVED_ENV_VARS } from './env.ts';
 import { MAX_USER_ENV_BYTES } from './limits.ts';
 import { checkManifestShape, parseManifestJson, type RawManifest } from './manifest-schema.ts';
-import type { LoadRuntimeOptions, RuntimeManifest } from './types.ts';
+import type { LoadRuntimeOptions, ManifestFile, RuntimeManifest, RuntimePeek } from './types.ts';
 
 export const MANIFEST_FILE = 'runtime.json';
 const DEFAULT_HANDLER = 'handler';
@@ -16,14 +17,9 @@ const DEFAULT_HANDLER = 'handler';
 export async function loadRuntime(dir: string, opts: LoadRuntimeOptions = {}): Promise<RuntimeManifest> {
   const abs = path.resolve(dir);
   await checkFolder(abs, dir);
-  const file = path.join(abs, MANIFEST_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if (isMissing(err)) return bareRuntime(abs, opts);
-    throw err;
-  }
+  const manifest = readManifestFile(abs);
+  if (manifest === undefined) return bareRuntime(abs, opts);
+  const { file, text } = manifest;
   const raw = checkManifestShape(parseManifestJson(text, file), file);
   checkEnv(raw.env ?? {}, file);
   const at = (p: string): string => path.resolve(abs, p);
@@ -34,13 +30,52 @@ export async function loadRuntime(dir: string, opts: LoadRuntimeOptions = {}): P
     dir: abs,
     build: raw.build,
     function: at(raw.function),
-    layers: (raw.layers ?? []).map(at),
+    // An entry may be a layer version ARN from the layer store (bootspec layer publish).
+    layers: await Promise.all((raw.layers ?? []).map((l, i) => (isLayerArn(l) ? resolveManifestLayer(l, `layers[${i}]`, file) : at(l)))),
     handler: opts.handler ?? raw.handler ?? DEFAULT_HANDLER,
     env: { ...raw.env },
     features: [...(raw.features ?? [])],
     expectations: raw.expectations === undefined ? undefined : at(raw.expectations),
     bare: false,
     conformance: raw.conformance ?? true,
+  };
+}
+
+/** The one place bootspec reads a runtime.json: its text as on disk, or undefined when there is none. */
+export function readManifestFile(dir: string): ManifestFile | undefined {
+  const file = path.join(path.resolve(dir), MANIFEST_FILE);
+  try {
+    return { file, text: readFileSync(file, 'utf8') };
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * A folder's runtime.json read without validating, for listing runtimes before any is loaded;
+ * undefined when the folder holds neither a runtime.json nor a bootstrap. A runtime.json that
+ * cannot be read or parsed peeks as a plain conformance runtime: loading it says what is wrong.
+ */
+export function peekRuntime(dir: string): RuntimePeek | undefined {
+  const abs = path.resolve(dir);
+  let doc: unknown;
+  try {
+    const manifest = readManifestFile(abs);
+    if (manifest === undefined) {
+      if (!existsSync(path.join(abs, 'bootstrap'))) return undefined;
+      return { kind: 'bare', name: bareName(abs), conformance: true, expectations: undefined };
+    }
+    doc = parseManifestJson(manifest.text, manifest.file);
+  } catch {
+    doc = undefined;
+  }
+  const fields = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, unknown>;
+  return {
+    kind: 'manifest',
+    name: typeof fields.name === 'string' ? fields.name : bareName(abs),
+    conformance: fields.conformance !== false,
+    expectations: typeof fields.expectations === 'string' ? path.resolve(abs, fields.expectations) : undefined,
   };
 }
 
@@ -69,17 +104,17 @@ async function checkFolder(abs: string, given: string): Promise<void> {
   throw new BootspecError(
     ErrorCodes.RUNTIME_FOLDER_INVALID,
     `runtime folder ${JSON.stringify(given)} ${st === undefined ? 'does not exist' : 'is not a folder'} (${abs})`,
-    { hint: `pass a folder that holds a ${MANIFEST_FILE} (PROBE.md §1) or an executable bootstrap` },
+    { hint: `pass a folder that holds a ${MANIFEST_FILE} (docs/probe-contract.md#manifest) or an executable bootstrap` },
   );
 }
 
-/** PROBE.md §1: a folder with only an executable bootstrap is a runtime too, handler from the command line. */
+/** docs/probe-contract.md#manifest: a folder with only an executable bootstrap is a runtime too, handler from the command line. */
 async function bareRuntime(abs: string, opts: LoadRuntimeOptions): Promise<RuntimeManifest> {
   const bootstrap = path.join(abs, 'bootstrap');
   const st = await statOrUndefined(bootstrap);
   if (st === undefined || st.isDirectory()) {
     throw new BootspecError(ErrorCodes.MANIFEST_NOT_FOUND, `${abs} has no ${MANIFEST_FILE} and no bootstrap`, {
-      hint: `add a ${MANIFEST_FILE} (PROBE.md §1), or pass a folder whose top level holds an executable bootstrap`,
+      hint: `add a ${MANIFEST_FILE} (docs/probe-contract.md#manifest), or pass a folder whose top level holds an executable bootstrap`,
     });
   }
   assertExecutable(bootstrap, st);
@@ -116,7 +151,7 @@ function checkEnv(env: NonNullable<RawManifest['env']>, file: string): void {
   for (const name of Object.keys(env)) {
     if (RESERVED_ENV_VARS.has(name)) {
       throw new BootspecError(ErrorCodes.RESERVED_ENV_VAR, `${file}: "env.${name}" is reserved by Lambda and cannot be set`, {
-        hint: `remove ${name} from "env"; bootspec sets it the way Lambda does (SPEC.md §5.1)`,
+        hint: `remove ${name} from "env"; bootspec sets it the way Lambda does (docs/requirements.md#environment)`,
       });
     }
     if (name.startsWith('_')) {
