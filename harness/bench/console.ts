@@ -76,14 +76,23 @@ function runtimeSection(f: RuntimeFigures, r: BenchResult): string[] {
   return out;
 }
 
+const pct = (x: number | undefined): string => (x === undefined ? '-' : `±${num(x * 100)} %`);
+
 export function comparisonSection(c: Comparison): string[] {
+  const why =
+    c.verdict === 'inconclusive' && c.noise
+      ? ` — noise ${pct(c.noise.noise)} on ${c.noise.figure} is too high to decide at the ${num(c.threshold * 100, 0)} % threshold (more --rounds or a quieter machine)`
+      : '';
   const out = [
-    `comparison ${c.candidate} vs ${c.reference} (${c.kind === 'vs' ? 'interleaved, paired' : 'saved baseline'} bootstrap, ${c.resamples} resamples, threshold ${num(c.threshold * 100, 0)} %): ${c.verdict.toUpperCase()}`,
-    `  ${'figure'.padEnd(36)}${pad('reference', 12)}${pad('candidate', 12)}${pad('ratio', 8)}  ${'95% CI'.padEnd(16)}verdict`,
+    `comparison ${c.candidate} vs ${c.reference} (${c.kind === 'vs' ? 'interleaved, paired' : 'saved baseline'} bootstrap, ${c.resamples} resamples, threshold ${num(c.threshold * 100, 0)} %): ${c.verdict.toUpperCase()}${why}`,
   ];
+  if (c.gate) out.push(`  gate: ${c.gate}`);
+  out.push(`  ${'figure'.padEnd(36)}${pad('reference', 12)}${pad('candidate', 12)}${pad('ratio', 8)}  ${'95% CI'.padEnd(16)}${pad('noise', 10)}${pad('p(Holm)', 9)}  verdict`);
   for (const f of c.figures) {
+    const tier = f.tier === 'secondary' ? ' (informs)' : '';
     out.push(
-      `  ${f.figure.padEnd(36)}${pad(`${num(f.reference)} ${f.unit}`, 12)}${pad(`${num(f.candidate)} ${f.unit}`, 12)}${pad(f.ratio.toFixed(3), 8)}  ${`[${f.ciLow.toFixed(3)}, ${f.ciHigh.toFixed(3)}]`.padEnd(16)}${f.verdict}`,
+      `  ${f.figure.padEnd(36)}${pad(`${num(f.reference)} ${f.unit}`, 12)}${pad(`${num(f.candidate)} ${f.unit}`, 12)}${pad(f.ratio.toFixed(3), 8)}  ${`[${f.ciLow.toFixed(3)}, ${f.ciHigh.toFixed(3)}]`.padEnd(16)}` +
+        `${pad(pct(f.noise), 10)}${pad(f.pAdjusted === undefined ? '-' : f.pAdjusted.toFixed(3), 9)}  ${f.verdict}${tier}`,
     );
   }
   return out;

@@ -23,7 +23,7 @@ const MINIMAL_ECHO = '{"probe":"echo"}';
 
 /**
  * The event of a payload size. Every size at or above a minimal echo event is a probe `echo` event
- * padded to exactly that many bytes, so probe runtimes (PROBE.md) answer it and null runtimes see
+ * padded to exactly that many bytes, so probe runtimes (docs/probe-contract.md) answer it and null runtimes see
  * the same bytes; below that, a null runtime gets exactly `bytes` bytes and a probe runtime the
  * smallest echo event (its real size is recorded as eventBytes).
  */

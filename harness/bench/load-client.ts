@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import type { LoadReply, LoadRequest } from './load/protocol.ts';
 import type { CpuPlacement } from './placement.ts';
+import { CHILD_EXEC_ARGV, CODE_EXT } from '../code-kind.ts';
 
-const SCRIPT = fileURLToPath(new URL('./load/client-process.ts', import.meta.url));
+const SCRIPT = fileURLToPath(new URL(`./load/client-process${CODE_EXT}`, import.meta.url));
 
 type Pending = { resolve: (r: LoadReply) => void; reject: (e: Error) => void };
 type LatencyRequest = Extract<LoadRequest, { op: 'latency' }>;
@@ -36,7 +37,7 @@ export class LoadClient {
   /** Starts the client on the runtime's CPU (it inherits the spawning thread's CPU mask). */
   static start(placement: CpuPlacement): LoadClient {
     const child = placement.spawnOnRuntimeCpu(() =>
-      fork(SCRIPT, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }),
+      fork(SCRIPT, [], { execArgv: [...CHILD_EXEC_ARGV], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }),
     );
     return new LoadClient(child);
   }

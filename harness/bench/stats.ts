@@ -79,7 +79,7 @@ function bootstrapContrast(
   candidate: BlockSample,
   combine: (candidate: number, reference: number) => number,
   options: BootstrapOptions,
-): { value: number; ciLow: number; ciHigh: number; resamples: number; paired: boolean } {
+): { value: number; ciLow: number; ciHigh: number; resamples: number; paired: boolean; distribution: Float64Array } {
   const resamples = options.resamples ?? 2000;
   const confidence = options.confidence ?? 0.95;
   const paired = (options.paired ?? false) && reference.blocks === candidate.blocks;
@@ -96,7 +96,41 @@ function bootstrapContrast(
   }
   values.sort();
   const tail = (1 - confidence) / 2;
-  return { value, ciLow: quantileSorted(values, tail), ciHigh: quantileSorted(values, 1 - tail), resamples, paired };
+  return { value, ciLow: quantileSorted(values, tail), ciHigh: quantileSorted(values, 1 - tail), resamples, paired, distribution: values };
+}
+
+/** A ratio with what a gate needs to decide on it: the two-sided p-value of "no change" and the 90 % interval. */
+export interface RatioTest extends RatioEstimate {
+  /** Two-sided percentile-bootstrap p-value of ratio = 1: twice the share of resamples on the far side of 1. */
+  p: number;
+  /** 90 % interval: the two one-sided 5 % tests of equivalence (TOST) read it against the threshold. */
+  eqLow: number;
+  eqHigh: number;
+}
+
+export function bootstrapRatioTest(reference: BlockSample, candidate: BlockSample, options: BootstrapOptions = {}): RatioTest {
+  const e = bootstrapContrast(reference, candidate, (c, r) => c / r, options);
+  const d = e.distribution;
+  let atOrBelow = 0;
+  let atOrAbove = 0;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i] as number;
+    if (v <= 1) atOrBelow += 1;
+    if (v >= 1) atOrAbove += 1;
+  }
+  // (1 + count) / (R + 1): a finite resample count never claims p = 0.
+  const oneSided = Math.min(atOrBelow, atOrAbove);
+  const p = Math.min(1, (2 * (1 + oneSided)) / (d.length + 1));
+  return {
+    ratio: e.value,
+    ciLow: e.ciLow,
+    ciHigh: e.ciHigh,
+    resamples: e.resamples,
+    paired: e.paired,
+    p,
+    eqLow: quantileSorted(d, 0.05),
+    eqHigh: quantileSorted(d, 0.95),
+  };
 }
 
 /** A bootstrap interval of one figure on its own (its uncertainty, shown beside it). */
@@ -111,18 +145,4 @@ export function bootstrapInterval(sample: BlockSample, options: Omit<BootstrapOp
   return [quantileSorted(values, tail), quantileSorted(values, 1 - tail)];
 }
 
-export type Verdict = 'improved' | 'unchanged' | 'regressed';
-
-/**
- * A change is a verdict only when it is both larger than the threshold (point estimate) and real
- * (the interval excludes "no change"). `better` says which way is good for this figure.
- */
-export function verdict(e: Pick<RatioEstimate, 'ratio' | 'ciLow' | 'ciHigh'>, better: 'lower' | 'higher', threshold: number): Verdict {
-  // Express everything as "how many times worse": > 1 is worse whichever way the figure points.
-  const worse = better === 'lower' ? e.ratio : 1 / e.ratio;
-  const worseLow = better === 'lower' ? e.ciLow : 1 / e.ciHigh;
-  const worseHigh = better === 'lower' ? e.ciHigh : 1 / e.ciLow;
-  if (worse > 1 + threshold && worseLow > 1) return 'regressed';
-  if (worse < 1 / (1 + threshold) && worseHigh < 1) return 'improved';
-  return 'unchanged';
-}
+export type Verdict = 'improved' | 'unchanged' | 'regressed' | 'inconclusive';

@@ -30,7 +30,7 @@ export class BenchSubject {
     return this.prepared.manifest.name;
   }
 
-  /** Probe runtimes (PROBE.md) need JSON echo events; null runtimes take any bytes. */
+  /** Probe runtimes (docs/probe-contract.md) need JSON echo events; null runtimes take any bytes. */
   get probe(): boolean {
     return this.prepared.manifest.conformance;
   }

@@ -119,6 +119,15 @@ export interface ComparedFigure {
   ciLow: number;
   ciHigh: number;
   verdict: Verdict;
+  /** primary figures gate the comparison; secondary ones inform (absent in results before the gate). */
+  tier?: 'primary' | 'secondary';
+  /** How the figure was read from its blocks when not the plain merged one (tails: a trimmed mean). */
+  method?: string;
+  /** Two-sided bootstrap p-value of "no change", and after Holm's adjustment within its tier. */
+  p?: number;
+  pAdjusted?: number;
+  /** Half-width of the 90 % interval as a fraction (0.12 = ±12 %): the noise a verdict had to beat. */
+  noise?: number;
 }
 
 export interface Comparison {
@@ -130,9 +139,16 @@ export interface Comparison {
   seed: number;
   paired: boolean;
   figures: ComparedFigure[];
+  /** Primary figures regressed / improved (secondary figures inform and are not counted). */
   regressed: number;
   improved: number;
   verdict: Verdict;
+  /** Family-wise error rate of the gate. */
+  alpha?: number;
+  /** The gating rule in words, as printed. */
+  gate?: string;
+  /** When `inconclusive`: the noisiest undecided primary figure and its noise (fraction). */
+  noise?: { figure: string; noise: number };
 }
 
 export interface BenchResult {

@@ -8,12 +8,13 @@ import { parseArgs } from 'node:util';
 import { compare } from '../bench/compare.ts';
 import { ProgressBar, renderResult } from '../bench/console.ts';
 import { DEFAULT_PAYLOADS, parsePayload } from '../bench/events.ts';
+import { choosePlacement } from '../bench/auto-placement.ts';
 import { CpuPlacement, planPlacement } from '../bench/placement.ts';
 import { readBaseline, schemaProblems, writeResult } from '../bench/result-file.ts';
 import { runBench, type Progress } from '../bench/runner.ts';
 import { BenchSubject } from '../bench/subject.ts';
 import { ALL_PHASES, type BenchSettings, type Phase, type PlacementMode } from '../bench/types.ts';
-import { envPairs, functionConfig, intFlag, numberFlag, openDriver, prepare, usage } from './common.ts';
+import { envPairs, functionConfig, intFlag, numberFlag, driverFromFlags, prepare, usage } from './common.ts';
 
 export const benchHelp = `bootspec bench <runtime> [options]
 
@@ -36,7 +37,9 @@ Exchanges are not recorded. Exits 1 when a comparison finds a regression.
   --block-seconds S     length of a throughput block (default 0.5; autocannon blocks twice that, ≥ 1 s)
   --cold-starts N       fresh environments for the cold start (default 20)
   --memory-invokes N    invokes across which RSS growth is measured (default 10000)
-  --pin MODE            split (mock and runtime on different CPUs, default), shared (one CPU), none
+  --pin MODE            auto (default: split or shared, whichever round trip this machine makes
+                        cheaper, measured at start and printed), split (mock and runtime on
+                        different CPUs), shared (one CPU), none
   --env NAME=value      extra environment of <runtime> (repeatable)
   --vs-env NAME=value   extra environment of the --vs runtime (repeatable)
   --resamples N         bootstrap resamples (default 2000)
@@ -139,15 +142,18 @@ export async function benchCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw usage('name one runtime folder', 'bootspec bench runtimes-under-test/null-c');
   if (values.vs !== undefined && values.baseline !== undefined) throw usage('give --vs or --baseline, not both', 'compare two runtimes with --vs, or one runtime with a saved run with --baseline');
-  const pin = (values.pin ?? 'split') as PlacementMode;
-  if (!['split', 'shared', 'none'].includes(pin)) throw usage(`--pin must be split, shared or none, got "${values.pin}"`);
+  const requested = values.pin ?? 'auto';
+  if (!['auto', 'split', 'shared', 'none'].includes(requested)) throw usage(`--pin must be auto, split, shared or none, got "${values.pin}"`);
+  const auto = requested === 'auto' ? choosePlacement() : undefined;
+  const pin = auto?.mode ?? (requested as PlacementMode);
   const settings = settingsFrom(values);
   const baseline = values.baseline === undefined ? undefined : readBaseline(values.baseline);
 
-  const planned = planPlacement(pin);
+  const chosen = planPlacement(pin);
+  const planned = auto ? { ...chosen, note: `${chosen.note} — ${auto.reason}` } : chosen;
   // A container's processes are started by the engine, not forked from here: they are placed by
   // the sandbox's cpuset instead of this process's CPU mask.
-  const opened = await openDriver(values, planned.pinned ? { cpuset: String(planned.runtimeCpu) } : {});
+  const opened = await driverFromFlags(values, planned.pinned ? { cpuset: String(planned.runtimeCpu) } : {});
   const driver = opened.driver;
   if (driver.warning) process.stderr.write(`bootspec: warning: ${driver.warning}\n`);
   const placement = new CpuPlacement(driver.name === 'container' && planned.pinned ? { ...planned, note: `${planned.note} (containers by cpuset)` } : planned);

@@ -1,14 +1,17 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { bareName, peekRuntime } from '../environment/manifest.ts';
 import { loadHistory, type ReportInput } from '../report/history.ts';
 import { writeHtmlReport } from '../report/html/index.ts';
 import { markdownSummary } from '../report/markdown.ts';
 import { loadDocument } from '../report/history-documents.ts';
 import { completeNights, lastBench, lastFinished, type NightLayout, nightDocuments, nightLayout, nightlyStatus } from '../report/history-nightly.ts';
 import type { NightlyStatus } from '../report/history-types.ts';
+import { parseShard } from '../shard/plan.ts';
+import { inShard, planNightlyShard } from '../shard/nightly-shard.ts';
 import { intFlag, usage } from './common.ts';
 import { writeReports } from './report.ts';
 
@@ -28,6 +31,9 @@ Exits 0 when every lane finished (failing scenarios are data, not a failed night
   --only ID             scenarios to run (as bootspec run --only); repeatable
   --keep N              complete nights shown as history (default 30)
   --lane-timeout MIN    longest one lane may run before it counts as not finished (default 45)
+  --shard i/N           run shard i of N of the lanes (the same split on every machine); lanes.json
+                        lists every lane's shard: bootspec report over all shards' documents and
+                        lanes.json merges them and names a missing shard's lanes
 `;
 
 const BIN = fileURLToPath(new URL('../../bin/bootspec.js', import.meta.url));
@@ -39,15 +45,6 @@ interface Lane {
   driver: string;
   kind: 'results' | 'bench';
   file: string;
-}
-
-function manifestOf(dir: string): { name: string; conformance: boolean } {
-  try {
-    const m = JSON.parse(readFileSync(join(dir, 'runtime.json'), 'utf8')) as { name?: unknown; conformance?: unknown };
-    return { name: typeof m.name === 'string' ? m.name : basename(resolve(dir)), conformance: m.conformance !== false };
-  } catch {
-    return { name: basename(resolve(dir)), conformance: true };
-  }
 }
 
 const slug = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '_');
@@ -94,7 +91,8 @@ function laneOutcome(lane: Lane, code: number | null): { finished: boolean; reas
 function lanesFor(dirs: string[], drivers: string[], bench: boolean, attemptDir: string): Lane[] {
   const lanes: Lane[] = [];
   for (const dir of dirs) {
-    const m = manifestOf(dir);
+    // runCommand has checked every folder is a runtime; one that vanished since fails in its lane
+    const m = peekRuntime(dir) ?? { name: bareName(resolve(dir)), conformance: true };
     for (const driver of drivers) {
       const base = `${slug(m.name)}-${slug(driver)}`;
       if (m.conformance) lanes.push({ dir, runtime: m.name, driver, kind: 'results', file: join(attemptDir, `results-${base}.json`) });
@@ -134,6 +132,7 @@ export async function nightlyCommand(argv: string[]): Promise<number> {
       only: { type: 'string', multiple: true },
       keep: { type: 'string' },
       'lane-timeout': { type: 'string' },
+      shard: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -143,7 +142,7 @@ export async function nightlyCommand(argv: string[]): Promise<number> {
   }
   if (!values.out) throw usage('say where to publish: --out DIR', 'bootspec nightly runtimes-under-test/node-plain runtimes-under-test/go --out reports/nightly');
   if (positionals.length === 0) throw usage('name at least one runtime folder', 'bootspec nightly runtimes-under-test/node-plain --out reports/nightly');
-  for (const d of positionals) if (!existsSync(join(d, 'runtime.json')) && !existsSync(join(d, 'bootstrap'))) throw usage(`${d} has no runtime.json and no bootstrap`);
+  for (const d of positionals) if (peekRuntime(d) === undefined) throw usage(`${d} has no runtime.json and no bootstrap`);
   const keep = intFlag('keep', values.keep, 1, 10_000) ?? 30;
   const laneTimeoutMs = (intFlag('lane-timeout', values['lane-timeout'], 1, 24 * 60) ?? 45) * 60_000;
   const drivers = (values.drivers ?? 'process').split(',').map((d) => d.trim()).filter(Boolean);
@@ -152,7 +151,11 @@ export async function nightlyCommand(argv: string[]): Promise<number> {
   const started = new Date();
   const layout = nightLayout(values.out, started);
   mkdirSync(layout.attemptDir, { recursive: true });
-  const lanes = lanesFor(positionals, drivers, !values['no-bench'], layout.attemptDir);
+  const allLanes = lanesFor(positionals, drivers, !values['no-bench'], layout.attemptDir);
+  const shardSpec = parseShard(values.shard);
+  const shard = shardSpec && planNightlyShard(allLanes, shardSpec);
+  const lanes = shard ? allLanes.filter((l) => inShard(shard, l)) : allLanes;
+  if (shard) process.stderr.write(`bootspec nightly: shard ${shard.index}/${shard.count}: ${lanes.length} of ${allLanes.length} lane(s) (group ${shard.group})\n`);
   const status: NightlyStatus['lanes'] = [];
   for (const lane of lanes) {
     process.stderr.write(`bootspec nightly: ${lane.kind === 'results' ? 'suite' : 'bench'} ${lane.runtime} · ${lane.driver}\n`);
@@ -164,7 +167,7 @@ export async function nightlyCommand(argv: string[]): Promise<number> {
     status.push({ runtime: lane.runtime, driver: lane.driver, finished: outcome.finished, ...(outcome.reason ? { reason: `${lane.kind === 'results' ? 'suite' : 'bench'}: ${outcome.reason}` } : {}), ...(previous ? { lastFinishedAt: previous } : {}) });
   }
 
-  const night = nightlyStatus(started, status);
+  const night = { ...nightlyStatus(started, status), ...(shard ? { shard } : {}) };
   const statusJson = `${JSON.stringify(night, null, 2)}\n`;
   writeFileSync(join(layout.attemptDir, 'lanes.json'), statusJson);
   const attemptDocs = lanes.filter((l) => existsSync(l.file)).map((l) => l.file);

@@ -1,7 +1,7 @@
 /**
  * Reads the report's input files: results documents (validated against schemas/results.v1.schema.json),
  * bench documents (normalised, tolerant), and the nightly's lane status. Bad input names the file,
- * the field and the fix (STYLE.md rule 6).
+ * the field and the fix.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';

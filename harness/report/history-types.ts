@@ -18,7 +18,7 @@ export interface RunDocument {
   manifestSha256?: string | null;
 }
 
-/** A results document (PROBE.md §6) after schema validation. */
+/** A results document (docs/probe-contract.md#results) after schema validation. */
 export interface ResultsDocument {
   schemaVersion: 1;
   tool: { name: 'bootspec'; version: string };

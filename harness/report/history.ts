@@ -4,6 +4,7 @@
  */
 import type { ScenarioResult, Verdict } from '../suite/types.ts';
 import { BENCH_FIGURES, figureInfo, figureValue } from './history-bench.ts';
+import { mergeShards, type ShardMerge } from '../shard/merge.ts';
 import { type InputOptions, type LoadedDocument, loadDocument } from './history-documents.ts';
 import {
   type BenchSnapshot,
@@ -73,8 +74,15 @@ export function buildHistory(docs: LoadedDocument[]): ReportHistory {
   };
 }
 
+/** Reads the documents, merges shards of one split (`run --shard`), and says what a merge is missing. */
+export function loadDocuments(inputs: ReportInput[]): ShardMerge {
+  const merged = mergeShards(inputs.map((i) => loadDocument(i.file, i.options)));
+  for (const p of merged.problems) process.stderr.write(`bootspec: ${p}\n`);
+  return merged;
+}
+
 export function loadHistory(inputs: ReportInput[]): ReportHistory {
-  return buildHistory(inputs.map((i) => loadDocument(i.file, i.options)));
+  return buildHistory(loadDocuments(inputs).docs);
 }
 
 const BAD: readonly Verdict[] = ['fail', 'warn'];

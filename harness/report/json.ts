@@ -9,7 +9,7 @@ export function toolVersion(): string {
 }
 
 /**
- * The machine-readable results of PROBE.md §6. The top-level `runtime`/`results`/`summary` describe
+ * The machine-readable results of docs/probe-contract.md#results. The top-level `runtime`/`results`/`summary` describe
  * the first runtime (what single-runtime consumers read); `runs` holds every runtime of the call.
  */
 export function resultsDocument(runs: RuntimeRun[], extra: { strict: boolean }): Record<string, unknown> {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { BinnedHistogram } from '../../harness/bench/binned.ts';
 import { compare } from '../../harness/bench/compare.ts';
 import { percentileBlocks, rateBlocks } from '../../harness/bench/samples.ts';
-import { bootstrapRatio, seededRandom, verdict } from '../../harness/bench/stats.ts';
+import { decide } from '../../harness/bench/gate.ts';
+import { bootstrapRatio, seededRandom } from '../../harness/bench/stats.ts';
 import type { RawBlocks } from '../../harness/bench/types.ts';
 
 /** One run of `rounds` blocks of an invoke loop whose per-invoke time is `medianNs` × noise, with block-to-block drift. */
@@ -29,7 +30,10 @@ describe('bootstrapRatio', () => {
   it('is deterministic for a seed', () => {
     const a = percentileBlocks(run(1).latency['0 B']?.mock.map((b) => BinnedHistogram.fromJSON(b)) ?? [], 50);
     const b = percentileBlocks(run(2).latency['0 B']?.mock.map((x) => BinnedHistogram.fromJSON(x)) ?? [], 50);
-    expect(bootstrapRatio(a, b, { seed: 9, resamples: 500 })).toEqual(bootstrapRatio(a, b, { seed: 9, resamples: 500 }));
+    const first = bootstrapRatio(a, b, { seed: 9, resamples: 500 });
+    expect(bootstrapRatio(a, b, { seed: 9, resamples: 500 })).toEqual(first);
+    // and the seed is used: another one resamples differently
+    expect(bootstrapRatio(a, b, { seed: 10, resamples: 500 })).not.toEqual(first);
   });
 
   it('brackets the true ratio of rates', () => {
@@ -49,25 +53,32 @@ describe('bootstrapRatio', () => {
   });
 });
 
-describe('verdict', () => {
-  it('needs both a change past the threshold and an interval that excludes no change', () => {
-    expect(verdict({ ratio: 1.1, ciLow: 1.06, ciHigh: 1.14 }, 'lower', 0.05)).toBe('regressed');
-    expect(verdict({ ratio: 1.1, ciLow: 0.98, ciHigh: 1.2 }, 'lower', 0.05)).toBe('unchanged');
-    expect(verdict({ ratio: 1.03, ciLow: 1.02, ciHigh: 1.04 }, 'lower', 0.05)).toBe('unchanged');
-    expect(verdict({ ratio: 0.9, ciLow: 0.88, ciHigh: 0.92 }, 'lower', 0.05)).toBe('improved');
+describe('decide', () => {
+  // eqLow/eqHigh: the 90 % interval; the second argument: the Holm-adjusted p-value.
+  it('needs both a change past the threshold and a significant adjusted p-value', () => {
+    expect(decide({ ratio: 1.1, eqLow: 1.06, eqHigh: 1.14 }, 0.01, 'lower', 0.05)).toBe('regressed');
+    expect(decide({ ratio: 1.1, eqLow: 1.06, eqHigh: 1.14 }, 0.2, 'lower', 0.05)).toBe('inconclusive');
+    expect(decide({ ratio: 0.9, eqLow: 0.88, eqHigh: 0.92 }, 0.01, 'lower', 0.05)).toBe('improved');
+  });
+
+  it('says unchanged only when the interval lies within the threshold, else inconclusive', () => {
+    expect(decide({ ratio: 1.03, eqLow: 1.02, eqHigh: 1.04 }, 0.01, 'lower', 0.05)).toBe('unchanged');
+    expect(decide({ ratio: 1.0, eqLow: 0.99, eqHigh: 1.01 }, 1, 'lower', 0.05)).toBe('unchanged');
+    expect(decide({ ratio: 1.1, eqLow: 0.98, eqHigh: 1.2 }, 0.3, 'lower', 0.05)).toBe('inconclusive');
+    expect(decide({ ratio: 1.0, eqLow: 0.9, eqHigh: 1.1 }, 1, 'lower', 0.05)).toBe('inconclusive');
   });
 
   it('reads rates the other way round', () => {
-    expect(verdict({ ratio: 0.9, ciLow: 0.88, ciHigh: 0.92 }, 'higher', 0.05)).toBe('regressed');
-    expect(verdict({ ratio: 1.1, ciLow: 1.08, ciHigh: 1.12 }, 'higher', 0.05)).toBe('improved');
+    expect(decide({ ratio: 0.9, eqLow: 0.88, eqHigh: 0.92 }, 0.01, 'higher', 0.05)).toBe('regressed');
+    expect(decide({ ratio: 1.1, eqLow: 1.08, eqHigh: 1.12 }, 0.01, 'higher', 0.05)).toBe('improved');
   });
 });
 
 describe('compare (seeded synthetic runs)', () => {
-  it('A/A: same distribution, different noise, comes out unchanged in at least 19 of 20', () => {
-    let unchanged = 0;
-    for (let i = 0; i < 20; i++) if (compare(run(100 + i), run(200 + i), options).verdict === 'unchanged') unchanged += 1;
-    expect(unchanged).toBeGreaterThanOrEqual(19);
+  it('A/A: same distribution, different noise, is never regressed and mostly unchanged', () => {
+    const verdicts = Array.from({ length: 20 }, (_, i) => compare(run(100 + i), run(200 + i), options).verdict);
+    expect(verdicts.filter((v) => v === 'regressed')).toEqual([]);
+    expect(verdicts.filter((v) => v === 'unchanged').length).toBeGreaterThanOrEqual(15);
   });
 
   it('a +10 % slowdown is flagged as regressed in at least 19 of 20', () => {
