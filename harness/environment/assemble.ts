@@ -1,5 +1,5 @@
 /**
- * Lays out a function's files as Lambda would (SPEC.md §9): the function becomes the task root,
+ * Lays out a function's files as Lambda would (docs/requirements.md#layers): the function becomes the task root,
  * layers merge into one /opt in order (later files win), all within 250 MB unzipped, and the
  * bootstrap is found where Lambda looks for it.
  */

@@ -1,5 +1,5 @@
 /**
- * bootstrap discovery as Lambda does it (SPEC.md §9.3): the first of /var/task/bootstrap and
+ * bootstrap discovery as Lambda does it (docs/requirements.md#startup): the first of /var/task/bootstrap and
  * /opt/bootstrap that exists and is not a folder wins, and it must then be executable. Lambda does
  * not fall back to /opt when /var/task/bootstrap exists but cannot run: the exec simply fails.
  */

@@ -1,4 +1,4 @@
-/** Lambda platform limits the function environment enforces (SPEC.md §9.1, §10). */
+/** Lambda platform limits the function environment enforces (docs/requirements.md#layers). */
 import { BootspecError, ErrorCodes } from '../errors.ts';
 
 /** Layers per function. */

@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2016 # jq programs are single-quoted on purpose
-# The bootspec probe function (shared/PROBE.md §2-§4) for the bash runtime.
+# The bootspec probe function (docs/probe-contract.md#probe-function) for the bash runtime.
 # ./bootstrap sources this file once at init and calls `handler EVENT_FILE RESPONSE_FILE` in its own
 # shell for every invocation; the contract is described at the top of ./bootstrap.
 # Event fields are read with jq from the event file: nothing from the event goes on a command line.
@@ -132,6 +132,15 @@ probe_log() {
   probe_jq -j '{logged: (((.stdout // []) | length) + ((.stderr // []) | length))} | tojson' "$1" > "$2"
 }
 
+probe_file() {
+  probe_get '.path | if type == "string" and startswith("/") then . else error("path must be an absolute path") end' "$1" ||
+    return
+  probe_jq -n -j --rawfile text "$REPLY" '{text: $text} | tojson' > "$2" || {
+    lambda_error ProbeFileError "cannot read $REPLY"
+    return 1
+  }
+}
+
 probe_exit() {
   probe_get '.code // 0 | if type == "number" and . == floor then tostring else error("code must be an integer") end' "$1" ||
     return
@@ -173,6 +182,7 @@ handler() {
     log) probe_log "$event" "$response" ;;
     exit) probe_exit "$event" "$response" ;;
     memory) probe_memory "$event" "$response" ;;
+    file) probe_file "$event" "$response" ;;
     *)
       lambda_error ProbeUnknownOp "unknown probe op: '$REPLY'"
       return 1
@@ -180,7 +190,7 @@ handler() {
   esac
 }
 
-# Init controls (PROBE.md §4), run while this file is sourced.
+# Init controls (docs/probe-contract.md#init-controls), run while this file is sourced.
 case ${PROBE_INIT-} in
   '') ;;
   fail)

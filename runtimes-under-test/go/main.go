@@ -1,4 +1,4 @@
-// bootspec probe function (PROBE.md, probe v1) on github.com/aws/aws-lambda-go.
+// bootspec probe function (docs/probe-contract.md, probe v1) on github.com/aws/aws-lambda-go.
 //
 // Written the way a user writes a Go Lambda function for provided.al2023:
 // package main, lambda.Start(handler), built as a static `bootstrap` with
@@ -76,10 +76,23 @@ type event struct {
 	ErrorType string          `json:"errorType"`
 	Ms        int64           `json:"ms"`
 	File      string          `json:"file"`
+	Path      string          `json:"path"`
 	Stdout    []string        `json:"stdout"`
 	Stderr    []string        `json:"stderr"`
 	Code      int             `json:"code"`
 	Mb        int             `json:"mb"`
+	// The stream op (stream.go).
+	Chunks     *int           `json:"chunks"`
+	ChunkBytes *int           `json:"chunkBytes"`
+	DelayMs    int64          `json:"delayMs"`
+	FailAfter  *int           `json:"failAfter"`
+	Prelude    *streamPrelude `json:"prelude"`
+}
+
+type streamPrelude struct {
+	StatusCode int               `json:"statusCode"`
+	Headers    map[string]string `json:"headers"`
+	Cookies    []string          `json:"cookies"`
 }
 
 func envOpt(name string) any {
@@ -124,8 +137,23 @@ func contextAnswer(ctx context.Context) map[string]any {
 	return out
 }
 
+// Bench only (scripts/bench-gate.sh): BUSY_WAIT_US spins that long per invoke, a known slowdown.
+var busyWait = func() time.Duration {
+	us, err := strconv.ParseFloat(os.Getenv("BUSY_WAIT_US"), 64)
+	if err != nil || us <= 0 {
+		return 0
+	}
+	return time.Duration(us * 1000)
+}()
+
 func handler(ctx context.Context, ev event) (any, error) {
+	if busyWait > 0 {
+		for end := time.Now().Add(busyWait); time.Now().Before(end); {
+		}
+	}
 	switch ev.Probe {
+	case "stream":
+		return streamOp(ev), nil
 	case "echo":
 		if ev.Value == nil {
 			return nil, nil
@@ -182,6 +210,15 @@ func handler(ctx context.Context, ev event) (any, error) {
 			return nil, err
 		}
 		return map[string]any{"lines": strings.Count(string(data), "\n")}, nil
+	case "file":
+		if !strings.HasPrefix(ev.Path, "/") {
+			return nil, errors.New("path must be an absolute path")
+		}
+		data, err := os.ReadFile(ev.Path)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"text": string(data)}, nil
 	case "log":
 		// os.Stdout / os.Stderr are unbuffered; the bufio writers are flushed
 		// before returning so every line is out during the invocation.
@@ -211,5 +248,12 @@ func handler(ctx context.Context, ev event) (any, error) {
 }
 
 func main() {
-	lambda.Start(handler)
+	// SIGTERM handling as aws-lambda-go offers it (lambda/sigterm.go): the client registers a
+	// do-nothing internal extension, GoLangEnableSIGTERM, so that Lambda sends SIGTERM before SIGKILL.
+	// signal.Notify replaces Go's default exit on SIGTERM, so the function itself must exit after its
+	// clean-up; a user's handler does the same.
+	lambda.StartWithOptions(handler, lambda.WithEnableSIGTERM(func() {
+		fmt.Println("[go probe] SIGTERM received, exiting")
+		os.Exit(0)
+	}))
 }

@@ -1,5 +1,5 @@
 'use strict';
-// The bootspec probe function (shared/PROBE.md §2-§4) for the node-plain runtime.
+// The bootspec probe function (docs/probe-contract.md#probe-function) for the node-plain runtime.
 
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -18,7 +18,7 @@ function sleepSync(ms) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-// Init controls (PROBE.md §4), read while the module loads.
+// Init controls (docs/probe-contract.md#init-controls), read while the module loads.
 const initControl = process.env.PROBE_INIT;
 if (initControl === 'fail') throw probeError('ProbeInitError', 'probe init failure');
 if (initControl !== undefined && initControl.startsWith('exit:')) process.exit(Number.parseInt(initControl.slice(5), 10));
@@ -127,7 +127,38 @@ exports.handler = async (event, context) => {
       await new Promise((resolve) => setImmediate(resolve));
       return { allocatedMb: block.length / MiB }; // reading `block` here keeps it alive until now
     }
+    case 'import': {
+      // Resolved from the probe's own folder and NODE_PATH, as a handler's require is.
+      if (typeof event.module !== 'string' || event.module === '') throw badRequest('module must be a module name');
+      return { value: require(event.module).value ?? null };
+    }
+    case 'file':
+      if (typeof event.path !== 'string' || !path.isAbsolute(event.path)) throw badRequest('path must be an absolute path');
+      return { text: fs.readFileSync(event.path, 'utf8') };
     default:
       throw probeError('ProbeUnknownOp', `unknown probe op: ${JSON.stringify(op) ?? 'undefined'}`);
   }
 };
+
+/** Chunk `i` of a `stream` op: `chunkBytes` bytes of one letter, else the line `chunk <i>`. */
+function streamChunk(i, chunkBytes) {
+  return chunkBytes === undefined ? Buffer.from(`chunk ${i}\n`, 'utf8') : Buffer.alloc(chunkBytes, 0x61 + (i % 26));
+}
+
+// The `stream` op (docs/probe-contract.md), a streamified handler: the runtime's `awslambda` global.
+const streamify = typeof awslambda === 'undefined' ? (fn) => fn : awslambda.streamifyResponse;
+exports.streaming = streamify(async (event, responseStream) => {
+  const chunks = nonNegativeInteger(event.chunks ?? 3, 'chunks');
+  const chunkBytes = event.chunkBytes === undefined ? undefined : nonNegativeInteger(event.chunkBytes, 'chunkBytes');
+  const delayMs = event.delayMs ?? 0;
+  if (typeof delayMs !== 'number' || !(delayMs >= 0)) throw badRequest('delayMs must be a non-negative number');
+  const failAfter = event.failAfter === undefined ? undefined : nonNegativeInteger(event.failAfter, 'failAfter');
+  if (event.prelude !== undefined) responseStream = awslambda.HttpResponseStream.from(responseStream, event.prelude);
+  else responseStream.setContentType('application/octet-stream');
+  for (let i = 0; i < chunks; i++) {
+    if (failAfter === i) throw probeError('ProbeStreamError', `failed after ${i} chunks`);
+    if (i > 0 && delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    responseStream.write(streamChunk(i, chunkBytes));
+  }
+  if (failAfter !== undefined && failAfter >= chunks) throw probeError('ProbeStreamError', `failed after ${chunks} chunks`);
+});

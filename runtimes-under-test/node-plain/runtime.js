@@ -1,7 +1,7 @@
 'use strict';
 // A Lambda custom runtime in plain Node.js: node:http only, no npm packages.
 // It is one of bootspec's reference runtimes, so it follows the contract digest closely:
-// shared/SPEC.md §1 (Runtime API), §5.4 (trace id), §6 (context), §12 (checks).
+// docs/requirements.md#next (Runtime API), §5.4 (trace id), §6 (context), §12 (checks).
 
 const http = require('node:http');
 const fs = require('node:fs');
@@ -342,6 +342,121 @@ function serializeResult(result) {
   return Buffer.from(text === undefined ? 'null' : text, 'utf8');
 }
 
+// ---------------------------------------------------------------------------------------------
+// Response streaming (docs/probe-contract.md, the `stream` op): the same surface as the AWS Node
+// client's globals, `awslambda.streamifyResponse(handler)` and `awslambda.HttpResponseStream.from`
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html).
+
+const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const HTTP_INTEGRATION = 'application/vnd.awslambda.http-integration-response';
+const ERROR_TYPE_TRAILER = 'Lambda-Runtime-Function-Error-Type';
+const ERROR_BODY_TRAILER = 'Lambda-Runtime-Function-Error-Body';
+
+globalThis.awslambda = {
+  streamifyResponse(fn) {
+    fn[STREAMING] = true;
+    return fn;
+  },
+  HttpResponseStream: {
+    /** Writes the prelude and its 8-NUL delimiter before the first body bytes. */
+    from(stream, prelude) {
+      stream.setContentType(HTTP_INTEGRATION);
+      stream.write(Buffer.concat([Buffer.from(JSON.stringify(prelude ?? {}), 'utf8'), Buffer.alloc(8)]));
+      return stream;
+    },
+  },
+};
+
+/**
+ * The handler's response stream: POST /response opens at the first write (so the content type can
+ * still be set), each write goes out as one chunk, and a failure after the first byte travels in
+ * the declared trailers (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-custom.html#runtimes-custom-response-streaming).
+ */
+class ResponseStream {
+  constructor(invocation) {
+    this.invocation = invocation;
+    this.contentType = 'application/octet-stream';
+    this.req = null;
+    this.answer = null;
+    this.ended = false;
+  }
+
+  get started() {
+    return this.req !== null;
+  }
+
+  setContentType(contentType) {
+    if (!this.started) this.contentType = contentType;
+  }
+
+  #open() {
+    this.invocation.answered = true;
+    const headers = {
+      ...resultHeaders(this.invocation, this.contentType),
+      'User-Agent': USER_AGENT,
+      'Lambda-Runtime-Function-Response-Mode': 'streaming',
+      'Transfer-Encoding': 'chunked',
+      Trailer: `${ERROR_TYPE_TRAILER}, ${ERROR_BODY_TRAILER}`,
+    };
+    // Its own connection: the stream may be cut (413 at the size limit), the keep-alive one stays good.
+    this.req = http.request(`http://${RUNTIME_API}/2018-06-01${invocationPath(this.invocation, 'response')}`, { method: 'POST', headers, agent: false });
+    this.answer = new Promise((resolve) => {
+      this.req.on('response', (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', () => resolve(null));
+      });
+      this.req.on('error', (err) => {
+        log(`streamed POST /response failed: ${err.code || err.message}`);
+        resolve(null);
+      });
+    });
+    this.req.flushHeaders();
+  }
+
+  write(chunk) {
+    if (this.ended) return false;
+    if (!this.started) this.#open();
+    return this.req.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+  }
+
+  /** Ends the stream; with an error, the error travels in the trailers. */
+  async end(err) {
+    if (this.ended) return;
+    this.ended = true;
+    if (!this.started) this.#open();
+    if (err !== undefined) {
+      const body = errorRequest(err);
+      log(`invocation ${this.invocation.requestId} failed mid-stream: ${body.errorType}: ${body.errorMessage}`);
+      this.req.addTrailers({
+        [ERROR_TYPE_TRAILER]: headerSafe(body.errorType) ?? 'Runtime.Unknown',
+        [ERROR_BODY_TRAILER]: jsonBody(body).toString('base64'),
+      });
+    }
+    this.req.end();
+    const res = await this.answer;
+    if (res !== null) checkPostAnswer('streamed POST /response', res);
+  }
+}
+
+/** A streamified handler: `(event, responseStream, context)`; a failure before any byte goes to /error. */
+async function runStreamingHandler(fn, invocation, event, context) {
+  const stream = new ResponseStream(invocation);
+  try {
+    await fn(event, stream, context);
+  } catch (err) {
+    if (!stream.started) {
+      invocation.answered = false;
+      await postInvocationError(invocation, err);
+      return;
+    }
+    await stream.end(err);
+    return;
+  }
+  await stream.end();
+}
+
 async function nextInvocation() {
   let res;
   try {
@@ -368,6 +483,7 @@ async function runInvocation(handler, next) {
   try {
     const context = buildContext(invocation, next.headers);
     const event = parseEvent(next.body);
+    if (handler[STREAMING]) return await runStreamingHandler(handler, invocation, event, context);
     body = serializeResult(await callHandler(handler, event, context));
   } catch (err) {
     if (!invocation.answered) await postInvocationError(invocation, err);

@@ -1,8 +1,9 @@
-// bootspec probe v1 (see PROBE.md) for aws-lambda-ric (Node.js runtime interface client).
+// bootspec probe v1 (see docs/probe-contract.md) for aws-lambda-ric (Node.js runtime interface client).
 // Handler: probe.handler (buffered). probe.streaming is the same probe as a response-streaming
 // handler (awslambda.streamifyResponse), for streaming scenarios.
 import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { setTimeout as sleepMs } from 'node:timers/promises';
 
 // ---- init: runs once, at module load (the RIC imports this module during init) ----
@@ -109,16 +110,33 @@ async function run(event, context) {
       for (const c of chunks) touched += c[c.length - 1] >= 0 ? 1 : 0;
       return { allocatedMb: touched };
     }
+    case 'import':
+      // require, not import(): ES module resolution ignores NODE_PATH, where layers' modules are.
+      return { value: createRequire(import.meta.url)(String(event.module)).value ?? null };
+    case 'file':
+      return { text: readFileSync(String(event.path), 'utf8') };
     default:
       throw namedError('ProbeUnknownOp', `unknown probe op: ${JSON.stringify(op)}`);
   }
 }
 
-export const handler = async (event, context) => run(event, context);
+// Bench only (scripts/bench-gate.sh): BUSY_WAIT_US spins that long per invoke, a known slowdown.
+const busyWaitNs = BigInt(Math.round(Number(process.env.BUSY_WAIT_US ?? 0) * 1000));
+function busyWait() {
+  if (busyWaitNs <= 0n) return;
+  const end = process.hrtime.bigint() + busyWaitNs;
+  while (process.hrtime.bigint() < end);
+}
+
+export const handler = async (event, context) => {
+  busyWait();
+  return run(event, context);
+};
 
 const streamify = globalThis.awslambda?.streamifyResponse;
 export const streaming = streamify
   ? streamify(async (event, responseStream, context) => {
+      if (event?.probe === 'stream') return streamOp(event, responseStream);
       const result = await run(event, context);
       const body = JSON.stringify(result === undefined ? null : result);
       responseStream.setContentType('application/json');
@@ -128,3 +146,27 @@ export const streaming = streamify
       responseStream.end();
     })
   : undefined;
+
+/** The `stream` op (docs/probe-contract.md): `chunks` writes, `delayMs` apart, optionally failing after `failAfter`. */
+async function streamOp(event, responseStream) {
+  const count = (v, field, dflt) => {
+    const n = v ?? dflt;
+    if (!Number.isInteger(n) || n < 0) throw Object.assign(new Error(`${field} must be a non-negative integer`), { name: 'ProbeBadRequest' });
+    return n;
+  };
+  const chunks = count(event.chunks, 'chunks', 3);
+  const chunkBytes = event.chunkBytes === undefined ? undefined : count(event.chunkBytes, 'chunkBytes');
+  const delayMs = event.delayMs ?? 0;
+  const failAfter = event.failAfter === undefined ? undefined : count(event.failAfter, 'failAfter');
+  const fail = (n) => Object.assign(new Error(`failed after ${n} chunks`), { name: 'ProbeStreamError' });
+  let stream = responseStream;
+  if (event.prelude !== undefined) stream = globalThis.awslambda.HttpResponseStream.from(responseStream, event.prelude);
+  else stream.setContentType('application/octet-stream');
+  for (let i = 0; i < chunks; i++) {
+    if (failAfter === i) throw fail(i);
+    if (i > 0 && delayMs > 0) await sleepMs(delayMs);
+    stream.write(chunkBytes === undefined ? `chunk ${i}\n` : Buffer.alloc(chunkBytes, 0x61 + (i % 26)));
+  }
+  if (failAfter !== undefined && failAfter >= chunks) throw fail(chunks);
+  stream.end();
+}

@@ -1,9 +1,10 @@
-"""bootspec probe v1 (see PROBE.md) for awslambdaric (Python runtime interface client).
+"""bootspec probe v1 (see docs/probe-contract.md) for awslambdaric (Python runtime interface client).
 
 Handler: probe.handler. awslambdaric imports this module during init (bootstrap._get_handler).
 """
 
 import hashlib
+import importlib
 import os
 import sys
 import time
@@ -86,8 +87,16 @@ def _context(context):
     }
 
 
+# Bench only (scripts/bench-gate.sh): BUSY_WAIT_US spins that long per invoke, a known slowdown.
+_BUSY_WAIT_NS = int(float(os.environ.get("BUSY_WAIT_US", "0") or 0) * 1000)
+
+
 def handler(event, context):
     global _count
+    if _BUSY_WAIT_NS > 0:
+        end = time.perf_counter_ns() + _BUSY_WAIT_NS
+        while time.perf_counter_ns() < end:
+            pass
     op = event.get("probe") if isinstance(event, dict) else None
 
     if op == "echo":
@@ -136,4 +145,10 @@ def handler(event, context):
         block = b"\x01" * (mb * 1024 * 1024)  # filled, so every page is touched
         touched = len(block) // (1024 * 1024)
         return {"allocatedMb": touched}
+    if op == "import":
+        module = importlib.import_module(str(event["module"]))
+        return {"value": getattr(module, "value", None)}
+    if op == "file":
+        with open(str(event["path"]), encoding="utf-8") as f:
+            return {"text": f.read()}
     raise _named_error("ProbeUnknownOp", "unknown probe op: %r" % (op,))

@@ -20,6 +20,8 @@ const DEFECTS = {
   'init-error-keeps-polling': 'keeps calling GET /next every 200 ms after posting /runtime/init/error',
   'init-error-hangs': 'never exits after posting /runtime/init/error',
   'exit-code-lost': 'its bootstrap runs node as a child and always exits 0',
+  'task-root-only': 'its bootstrap looks for runtime.js in LAMBDA_TASK_ROOT, not beside itself, so it cannot run from a layer',
+  'no-layer-node-path': 'its bootstrap never puts /opt/nodejs/node_modules on NODE_PATH',
   'lazy-handler-lookup': 'looks the handler up only at the first invoke, so a missing one fails that invoke, not init',
   'lazy-init': 'calls /next before loading the function, so the init code runs inside the first invoke',
   'lossy-json': 'drops members whose value is null from the objects nested in a result',
@@ -53,6 +55,15 @@ const DEFECTS = {
   'no-invocation-id-echo': 'never echoes Lambda-Runtime-Invocation-Id',
   'invents-invocation-id': 'sends a made-up Lambda-Runtime-Invocation-Id when /next gave none',
   'case-sensitive-headers': 'finds /next headers only under their exact canonical spelling',
+  'ignores-sigterm': 'ignores SIGTERM, so at shutdown it runs on until SIGKILL',
+  'extension-intolerant': 'refuses to start when /opt/extensions holds anything (it takes unknown files in /opt for a broken layer)',
+  'buffers-stream': 'holds every write of a streamed response and sends the whole body at the end',
+  'error-after-stream': 'ends a stream that failed midway as a success, then posts the failure to /error',
+  'malformed-trailer': 'sends the Lambda-Runtime-Function-Error-Body trailer as raw JSON, not base64',
+  'no-stream-mode': 'streams without the Lambda-Runtime-Function-Response-Mode: streaming header',
+  'dies-on-stream-cut': 'exits when its streamed response is cut off at the size limit',
+  'bad-prelude': 'ends the HTTP-integration prelude with a newline instead of 8 NUL bytes',
+  'caps-stream': 'drops every write past the first 4 MiB of a streamed response',
 };
 
 const defect = process.env.BROKEN || undefined;

@@ -2,7 +2,7 @@
 // bootspec's known-bad runtime: a copy of the node-plain reference runtime with one defect switched
 // on by BROKEN=<name> (see defects.js and runtimes-under-test/broken/README.md). Every deviation from
 // node-plain is a branch marked `// DEFECT <name>`; with BROKEN unset this runtime is node-plain.
-// shared/SPEC.md §1 (Runtime API), §5.4 (trace id), §6 (context), §12 (checks).
+// docs/requirements.md#next (Runtime API), §5.4 (trace id), §6 (context), §12 (checks).
 
 const http = require('node:http');
 const fs = require('node:fs');
@@ -452,6 +452,144 @@ async function getNextSpinning() {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Response streaming (docs/probe-contract.md, the `stream` op): the same surface as the AWS Node
+// client's globals, `awslambda.streamifyResponse(handler)` and `awslambda.HttpResponseStream.from`
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html).
+
+const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const HTTP_INTEGRATION = 'application/vnd.awslambda.http-integration-response';
+const ERROR_TYPE_TRAILER = 'Lambda-Runtime-Function-Error-Type';
+const ERROR_BODY_TRAILER = 'Lambda-Runtime-Function-Error-Body';
+
+globalThis.awslambda = {
+  streamifyResponse(fn) {
+    fn[STREAMING] = true;
+    return fn;
+  },
+  HttpResponseStream: {
+    /** Writes the prelude and its 8-NUL delimiter before the first body bytes. */
+    from(stream, prelude) {
+      stream.setContentType(HTTP_INTEGRATION);
+      // DEFECT bad-prelude: ends the prelude with a newline instead of the 8 NUL bytes.
+      const delimiter = defect === 'bad-prelude' ? Buffer.from('\n') : Buffer.alloc(8);
+      stream.write(Buffer.concat([Buffer.from(JSON.stringify(prelude ?? {}), 'utf8'), delimiter]));
+      return stream;
+    },
+  },
+};
+
+/**
+ * The handler's response stream: POST /response opens at the first write (so the content type can
+ * still be set), each write goes out as one chunk, and a failure after the first byte travels in
+ * the declared trailers (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-custom.html#runtimes-custom-response-streaming).
+ */
+class ResponseStream {
+  constructor(invocation) {
+    this.invocation = invocation;
+    this.contentType = 'application/octet-stream';
+    this.req = null;
+    this.answer = null;
+    this.ended = false;
+  }
+
+  get started() {
+    return this.req !== null;
+  }
+
+  setContentType(contentType) {
+    if (!this.started) this.contentType = contentType;
+  }
+
+  #open() {
+    this.invocation.answered = true;
+    const headers = {
+      ...resultHeaders(this.invocation, this.contentType),
+      'User-Agent': USER_AGENT,
+      'Transfer-Encoding': 'chunked',
+      Trailer: `${ERROR_TYPE_TRAILER}, ${ERROR_BODY_TRAILER}`,
+    };
+    // DEFECT no-stream-mode: never sends Lambda-Runtime-Function-Response-Mode.
+    if (defect !== 'no-stream-mode') headers['Lambda-Runtime-Function-Response-Mode'] = 'streaming';
+    // Its own connection: the stream may be cut (413 at the size limit), the keep-alive one stays good.
+    this.req = http.request(`http://${RUNTIME_API}/2018-06-01${invocationPath(this.invocation, 'response')}`, { method: 'POST', headers, agent: false });
+    this.answer = new Promise((resolve) => {
+      this.req.on('response', (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', () => resolve(null));
+      });
+      this.req.on('error', (err) => {
+        log(`streamed POST /response failed: ${err.code || err.message}`);
+        resolve(null);
+      });
+    });
+    this.req.flushHeaders();
+  }
+
+  write(chunk) {
+    if (this.ended) return false;
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    // DEFECT buffers-stream: starts the POST but holds every write and sends the whole body at the end.
+    if (defect === 'buffers-stream') {
+      if (!this.started) this.#open();
+      this.held = [...(this.held ?? []), bytes];
+      return true;
+    }
+    // DEFECT caps-stream: drops every write past the first 4 MiB of a stream.
+    if (defect === 'caps-stream' && (this.sent = (this.sent ?? 0) + bytes.length) > 4 * 1024 * 1024) return true;
+    if (!this.started) this.#open();
+    return this.req.write(bytes);
+  }
+
+  /** Ends the stream; with an error, the error travels in the trailers. */
+  async end(err) {
+    if (this.ended) return;
+    this.ended = true;
+    if (!this.started) this.#open();
+    if (defect === 'buffers-stream' && this.held !== undefined) this.req.write(Buffer.concat(this.held));
+    // DEFECT error-after-stream: ends the stream as a success, then posts the failure to /error.
+    if (err !== undefined && defect === 'error-after-stream') {
+      this.req.end();
+      await this.answer;
+      await postInvocationError(this.invocation, err);
+      return;
+    }
+    if (err !== undefined) {
+      const body = errorRequest(err);
+      log(`invocation ${this.invocation.requestId} failed mid-stream: ${body.errorType}: ${body.errorMessage}`);
+      this.req.addTrailers({
+        [ERROR_TYPE_TRAILER]: headerSafe(body.errorType) ?? 'Runtime.Unknown',
+        // DEFECT malformed-trailer: the error body goes out as raw JSON, not base64.
+        [ERROR_BODY_TRAILER]: defect === 'malformed-trailer' ? JSON.stringify(body) : jsonBody(body).toString('base64'),
+      });
+    }
+    this.req.end();
+    const res = await this.answer;
+    // DEFECT dies-on-stream-cut: exits when Lambda cuts its stream off (413 at the size limit).
+    if (defect === 'dies-on-stream-cut' && (res === null || res.status === 413)) fatal('the streamed POST /response was cut off');
+    if (res !== null) checkPostAnswer('streamed POST /response', res);
+  }
+}
+
+/** A streamified handler: `(event, responseStream, context)`; a failure before any byte goes to /error. */
+async function runStreamingHandler(fn, invocation, event, context) {
+  const stream = new ResponseStream(invocation);
+  try {
+    await fn(event, stream, context);
+  } catch (err) {
+    if (!stream.started) {
+      invocation.answered = false;
+      await postInvocationError(invocation, err);
+      return;
+    }
+    await stream.end(err);
+    return;
+  }
+  await stream.end();
+}
+
 async function nextInvocation() {
   // DEFECT next-before-result: the early /next is answered first; RAPID re-delivers the event that
   // was still in flight, which this runtime recognises and drops.
@@ -520,6 +658,7 @@ async function runInvocation(handler, next) {
   try {
     const context = buildContext(invocation, next.headers);
     const event = parseEvent(next.body);
+    if (handler[STREAMING]) return await runStreamingHandler(handler, invocation, event, context);
     body = serializeResult(await callHandler(handler, event, context));
   } catch (err) {
     failed = true;
@@ -606,6 +745,13 @@ async function main() {
   }
   // DEFECT wipes-tmp-at-init: a "clean" /tmp at every start.
   if (defect === 'wipes-tmp-at-init') defects.wipeTmp();
+  // DEFECT ignores-sigterm: a handler that logs the signal and carries on.
+  if (defect === 'ignores-sigterm') process.on('SIGTERM', () => log('SIGTERM ignored'));
+  // DEFECT extension-intolerant: any file in /opt/extensions is taken for a broken layer.
+  if (defect === 'extension-intolerant') {
+    const found = fs.existsSync('/opt/extensions') ? fs.readdirSync('/opt/extensions') : [];
+    if (found.length > 0) fatal(`unexpected files in /opt/extensions: ${found.join(', ')}`);
+  }
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
   let handler;

@@ -1,4 +1,4 @@
-// bootspec probe v1 (see PROBE.md) for aws-lambda-java-runtime-interface-client.
+// bootspec probe v1 (see docs/probe-contract.md) for aws-lambda-java-runtime-interface-client.
 // Handler: Probe::handleRequest (default package, so class names reported by the client are bare).
 //
 // Init: the client loads this class with Class.forName(name, true, loader) and then creates one
@@ -100,6 +100,8 @@ public class Probe implements RequestHandler<Map<String, Object>, Object> {
       }
       case "tmp":
         return tmp(String.valueOf(event.get("file")));
+      case "file":
+        return file(String.valueOf(event.get("path")));
       case "log": {
         // System.out/System.err as a Java user writes lines; the client wraps both streams
         // (AWSLambda.getLambdaRequestHandlerObject: System.setOut/setErr with LambdaOutputStream)
@@ -178,11 +180,21 @@ public class Probe implements RequestHandler<Map<String, Object>, Object> {
     }
     // A JVM cannot change its own environment, so the Java client hands the trace header to user code
     // as the system property the X-Ray SDK for Java reads (AWSLambda.setEnvVarForXrayTraceId); that is
-    // Java's _X_AMZN_TRACE_ID (PROBE.md: "the probe uses the closest thing").
+    // Java's _X_AMZN_TRACE_ID (docs/probe-contract.md: "the probe uses the closest thing").
     String traceEnv = System.getenv("_X_AMZN_TRACE_ID");
     out.put("traceEnv", traceEnv != null ? traceEnv : System.getProperty("com.amazonaws.xray.traceHeader"));
     out.put("tenantId", context.getTenantId());
     return out;
+  }
+
+  private static Map<String, Object> file(String path) {
+    try {
+      Map<String, Object> res = new LinkedHashMap<>();
+      res.put("text", Files.readString(Paths.get(path), StandardCharsets.UTF_8));
+      return res;
+    } catch (IOException e) {
+      throw namedError("ProbeFileError", "cannot read " + path + ": " + e);
+    }
   }
 
   private static Map<String, Object> tmp(String name) {

@@ -1,4 +1,4 @@
-//! bootspec probe function (PROBE.md, probe v1) on the `lambda_runtime` crate.
+//! bootspec probe function (docs/probe-contract.md, probe v1) on the `lambda_runtime` crate.
 //!
 //! Written the way a user writes a Rust Lambda function: `#[tokio::main]`,
 //! `tracing::init_default_subscriber()`, `lambda_runtime::run(service_fn(handler))`.
@@ -161,6 +161,10 @@ async fn handler(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
                 Err(e) => Err(handler_error("ProbeTmpError", e.to_string())),
             }
         }
+        "file" => match std::fs::read_to_string(str_field(&ev, "path")) {
+            Ok(text) => Ok(json!({"text": text})),
+            Err(e) => Err(handler_error("ProbeFileError", e.to_string())),
+        },
         "log" => {
             let mut n = 0;
             {
