@@ -38,7 +38,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitForListener(port: number, ms: number): Promise<void> {
+/** Waits for the emulator's invoke listener: a condition, polled with a growing delay, bounded. */
+export async function waitForListener(port: number, ms: number): Promise<void> {
   const end = Date.now() + ms;
   for (let delay = 5; Date.now() < end; delay = Math.min(100, delay * 2)) {
     const ok = await new Promise<boolean>((resolve) => {

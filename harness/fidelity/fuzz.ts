@@ -3,20 +3,9 @@
  * framing, partial sends, disconnects, exits and order. The same seed gives the same conversations,
  * so a finding can be replayed; the run is bounded by time, not by a count.
  */
+import { seededRandom } from '../bench/stats.ts';
 import { R, RUNTIME_PREFIX } from './grammar.ts';
 import type { BodySpec, Conversation, HeaderList, RequestSpec, Step } from './types.ts';
-
-/** mulberry32: small, fast, and the same on every platform. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LIMIT = 6 * 1024 * 1024 + 100;
 
@@ -91,7 +80,7 @@ function step(p: Pick, conns: string[]): Step[] {
 
 /** The `n`th conversation of a seed. */
 export function generateConversation(seed: number, n: number): Conversation {
-  const p = new Pick(prng((seed * 1_000_003 + n) >>> 0));
+  const p = new Pick(seededRandom((seed * 1_000_003 + n) >>> 0));
   const steps: Step[] = [{ op: 'invoke', conn: 'inv', requestId: 'req-1', body: '{}' }];
   if (p.chance(0.85)) steps.push({ op: 'request', conn: 'rt', request: R.next() });
   const conns = ['rt', 'rt', 'rt2'];

@@ -5,11 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { type Server, type Socket, connect, createServer } from 'node:net';
+import { type Server, type Socket, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emulatorPath, freePort } from '../../bench/emulator.ts';
-import { BootspecError, ErrorCodes } from '../../errors.ts';
+import { emulatorPath, freePort, waitForListener } from '../../bench/emulator.ts';
 import type { ServerUnderTest } from '../types.ts';
 import { RuntimeLiveness } from './liveness.ts';
 
@@ -68,7 +67,7 @@ export class RieServer implements ServerUnderTest {
     const server = new RieServer(dir, child, liveness, invokePort, apiPort, exited);
     liveness.on('connection', (s: Socket) => server.#runtimeStarted(s));
     try {
-      await waitForPort(invokePort, 10_000);
+      await waitForListener(invokePort, 10_000);
     } catch (err) {
       await server.close();
       throw err;
@@ -126,21 +125,3 @@ export class RieServer implements ServerUnderTest {
   }
 }
 
-/** Waits for the emulator's invoke listener: a condition, polled with a growing delay, bounded. */
-async function waitForPort(port: number, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  for (let delay = 5; Date.now() < end; delay = Math.min(100, delay * 2)) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = connect(port, '127.0.0.1', () => {
-        c.destroy();
-        resolve(true);
-      });
-      c.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, delay));
-  }
-  throw new BootspecError(ErrorCodes.WAIT_TIMEOUT, `aws-lambda-rie did not listen on 127.0.0.1:${port} within ${ms / 1000} s`, {
-    hint: 'run it by hand to see its output: aws-lambda-rie --log-level debug <bootstrap>',
-  });
-}
