@@ -28,7 +28,8 @@ step typecheck npx tsc --noEmit -p tsconfig.json
 step typecheck-bench npx tsc --noEmit -p bench/tsconfig.json
 step lint npx biome lint harness suites test bench
 # Build failures show here with their logs, instead of as error verdicts later.
-mapfile -t runtimes < <(ls -d runtimes-under-test/*/ runtimes-under-test/broken/*/ | grep -v '/broken/$' | grep -v '/_base/$')
+# Runtimes only: a folder with a runtime.json (runtimes-under-test/extension-probe is an extension).
+mapfile -t runtimes < <(for d in runtimes-under-test/*/ runtimes-under-test/broken/*/; do [ -f "$d/runtime.json" ] && echo "$d"; done)
 step build-runtimes node bin/bootspec.js build "${runtimes[@]}"
 # Unit, end-to-end and report tests may share the machine; the conformance runs (every runtime,
 # both drivers, every broken runtime) go one file at a time so timing scenarios are not starved.

@@ -42,7 +42,7 @@ const postHead = [
 // Enough of the transport's request and response for an Exchange to answer into.
 const fakeReq = { method: 'POST', url: `/2018-06-01/runtime/invocation/${id}/response`, httpVersion: '1.1', headers: postHeaders } as unknown as Http1Request;
 function fakeRes(): Http1Response {
-  return { statusCode: 202, answered: false, closed: false, send() {}, destroy() {}, onAbandoned() {} };
+  return { statusCode: 202, answered: false, closed: false, send() {}, sendAndClose() {}, startChunked() {}, destroy() {}, onAbandoned() {} } as unknown as Http1Response;
 }
 const probe = { state: 'Running', currentRequestId: id, generation: 1 };
 const logOff = new ExchangeLog(false);
