@@ -49,6 +49,6 @@ describe('html report', () => {
     expect(html).toContain('<a class="requirement-link" href="requirements.html#init.error.reported">docs/requirements.md#init.error.reported</a>');
     expect(html).toContain('<b>Requirement.</b> Post <code>/runtime/init/error</code> once.');
     expect(html).toContain('The body must be JSON.');
-    expect(html).not.toContain('docs/requirements.md');
+    expect(html).not.toContain('SPEC.md');
   });
 });
