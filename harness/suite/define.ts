@@ -85,6 +85,9 @@ export async function runScenario(areaName: string, s: Scenario, target: RunTarg
   if (meta.feature && !target.manifest.features.includes(meta.feature)) {
     return done('unsupported', `the runtime does not claim the "${meta.feature}" feature in runtime.json`);
   }
+  if (meta.notWithDriver && target.driver === meta.notWithDriver.driver) {
+    return done('skip', `not with --driver ${target.driver}: ${meta.notWithDriver.why}`);
+  }
   if (meta.needsDriver && target.driver !== meta.needsDriver) {
     return done('skip', `needs --driver ${meta.needsDriver}: only a Lambda-like container has a memory limit, a /tmp of fixed size, a read-only root and a non-root user`);
   }

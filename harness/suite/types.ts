@@ -26,6 +26,8 @@ export interface ScenarioMeta {
    * a non-root user); with another driver the verdict is `skip`, with the reason.
    */
   needsDriver?: 'container';
+  /** This driver cannot show the behaviour yet (the reason says why); with it the verdict is `skip`. */
+  notWithDriver?: { driver: 'process' | 'container'; why: string };
   /** Longest the scenario may run, in ms (default 60 s). */
   timeoutMs?: number;
 }

@@ -189,3 +189,18 @@ describe('runScenario: a precondition another scenario judges is broken', () => 
     expect(r).toMatchObject({ verdict: 'unsupported', message: 'nothing to judge: the runtime sends no X-Ray cause (optional)' });
   });
 });
+
+describe('runScenario: a driver that cannot show the behaviour', () => {
+  it('skips with the reason, without running the body', async () => {
+    let ran = false;
+    const r = await runScenario(
+      'results',
+      synthetic('results.synthetic', { notWithDriver: { driver: 'process', why: 'signals arrive late' } }, async () => {
+        ran = true;
+      }),
+      target(),
+    );
+    expect(r).toMatchObject({ verdict: 'skip', message: 'not with --driver process: signals arrive late' });
+    expect(ran).toBe(false);
+  });
+});
