@@ -13,7 +13,8 @@ export default area('headers', '/next headers', [
         'Lambda-Runtime-Trace-Id, -Client-Context, -Cognito-Identity, -Aws-Tenant-Id and -Invocation-Id may all be absent; the runtime does not require them.',
     },
     async (t: ScenarioContext) => {
-      const env = await t.environment({ sendInvocationId: false });
+      // Set up with the usual headers; only the judged invocation goes without every optional one.
+      const env = await t.environment();
       await t.given(env, { probe: 'context' });
       // Doing without the trace header alone is trace.absent-no-crash's finding.
       const noTrace = await t.probe(env, { probe: 'context' }, { traceId: null });

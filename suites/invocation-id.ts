@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ScenarioContext } from '../harness/suite/context.ts';
 import { area, scenario } from '../harness/suite/define.ts';
-import { isPost, resultPosts, routesOf, SETTLE_MS } from '../harness/suite/checks.ts';
+import { describeOutcome, isPost, resultPosts, routesOf, SETTLE_MS } from '../harness/suite/checks.ts';
 
 const HEADER = 'lambda-runtime-invocation-id';
 const EVENTS = [
@@ -43,7 +43,9 @@ export default area('invocation-id', 'Lambda-Runtime-Invocation-Id', [
     },
     async (t: ScenarioContext) => {
       const env = await t.environment({ sendInvocationId: false });
-      await t.given(env, { probe: 'echo', value: 0 });
+      // Serving invocations without the header at all is headers.optional-absent's subject.
+      const first = await t.probe(env, { probe: 'echo', value: 0 });
+      t.pre.that(first.outcome === 'success', { message: 'an invocation without Lambda-Runtime-Invocation-Id failed', expected: 'success', actual: describeOutcome(first), records: [first] }, 'headers.optional-absent');
       for (const event of EVENTS) await t.probe(env, event);
       await sleep(SETTLE_MS);
       const sent = env.exchanges.filter((e) => isPost(e) && e.requestHeaders[HEADER] !== undefined);

@@ -71,24 +71,4 @@ export default area('layers', 'Layers in /opt', [
       t.check(answer?.value === nonce, { message: 'the module required is not the layer\'s', expected: nonce, actual: JSON.stringify(answer?.value), records: [r] });
     },
   ),
-  scenario(
-    {
-      id: 'layers.python-path',
-      level: 'MUST',
-      needsPathFidelity: true,
-      feature: 'python',
-      title: 'A package in /opt/python can be imported',
-      requirement: "A Python handler can import a package from a layer's python folder (/opt/python on sys.path).",
-    },
-    async (t: ScenarioContext) => {
-      const fx = await LayerFixtures.create(t.target);
-      const nonce = randomUUID();
-      const pkg = await fx.layer({ 'python/bootspec_layer_module/__init__.py': `value = ${JSON.stringify(nonce)}\n` });
-      const env = await t.environment({ files: await fx.withLayersAfter([pkg]) });
-      const r = await t.probe(env, { probe: 'import', module: 'bootspec_layer_module' });
-      const answer = answerOf<{ value?: unknown }>(t, r, 'import');
-      if (answer === undefined) await failAfterBaseline(t, r, 'the handler could not import a package from /opt/python', `{"value":"${nonce}"}`);
-      t.check(answer?.value === nonce, { message: "the package imported is not the layer's", expected: nonce, actual: JSON.stringify(answer?.value), records: [r] });
-    },
-  ),
 ]);

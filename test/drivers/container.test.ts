@@ -85,7 +85,7 @@ describe.skipIf(!engine).sequential('container driver', () => {
     ['sandbox.user.non-root', `${FIXTURES}/needs-root`, 'fail'],
     ['sandbox.tmp.full', `${FIXTURES}/dies-on-enospc`, 'warn'],
     ['sandbox.memory.within-limit', `${FIXTURES}/heavy-runtime`, 'fail'],
-    ['sandbox.memory.out-of-memory', `${FIXTURES}/lock-file`, 'fail'],
+    ['sandbox.memory.out-of-memory', `${FIXTURES}/untouched-memory`, 'fail'],
   ])('%s fails against %s, and is skipped by the process driver', (id, dir, verdict) => {
     const json = join(out, `${id}.json`);
     cli(['run', dir, '--driver', 'container', '--only', id, '--no-expectations', '--quiet', '--json', json], 180_000);

@@ -123,7 +123,8 @@ exports.handler = async (event, context) => {
       const mb = event.mb;
       if (typeof mb !== 'number' || !(mb >= 0)) throw badRequest('mb must be a non-negative number');
       // allocUnsafeSlow + fill writes every page, so the memory is resident, not just reserved.
-      const block = Buffer.allocUnsafeSlow(Math.round(mb * MiB)).fill(0x78);
+      // DEFECT untouched-memory: reserves the memory without touching it, so none of it is resident.
+      const block = process.env.BROKEN === 'untouched-memory' ? Buffer.allocUnsafeSlow(Math.round(mb * MiB)) : Buffer.allocUnsafeSlow(Math.round(mb * MiB)).fill(0x78);
       await new Promise((resolve) => setImmediate(resolve));
       return { allocatedMb: block.length / MiB }; // reading `block` here keeps it alive until now
     }

@@ -367,6 +367,8 @@ function forwardTrace(headers) {
   if (defect === 'stale-trace' && traceForwarded) return;
   traceForwarded = true;
   const trace = headers['lambda-runtime-trace-id'];
+  // DEFECT keeps-trace-when-absent: without the header, the previous invocation's id stays set.
+  if (trace === undefined && defect === 'keeps-trace-when-absent') return;
   if (trace === undefined) delete process.env._X_AMZN_TRACE_ID;
   else process.env._X_AMZN_TRACE_ID = trace;
 }
@@ -632,6 +634,8 @@ async function runInvocation(handler, next) {
   // uncaught crash of the process (crash() below has no invocation to report it on).
   // DEFECT crash-on-non-json: parses the event before anything can catch it.
   if (defect === 'crash-on-non-json') JSON.parse(next.body.toString('utf8'));
+  // DEFECT needs-invocation-id: assumes Lambda-Runtime-Invocation-Id is always there.
+  if (defect === 'needs-invocation-id') next.headers['lambda-runtime-invocation-id'].trim();
   // DEFECT needs-trace-header: assumes the trace header is always there.
   if (defect === 'needs-trace-header') next.headers['lambda-runtime-trace-id'].split(';');
   // DEFECT crash-on-bad-context: parses the client context before anything can catch it.
