@@ -1,14 +1,12 @@
 import { Http1Server } from '../api/http1/server.ts';
 import type { BodyResult, Http1Request, Http1Response, RequestListener } from '../api/http1/types.ts';
+import { checkInvokeRequest, logTail, MAX_REQUEST_PAYLOAD } from './invoke-request.ts';
 import type { EnvironmentPool } from './pool.ts';
 import { RieStreamRelay } from './stream/rie-relay.ts';
 import { STREAM_INVOKE_PATH, answerStreamingInvocation } from './stream/stream-invoke.ts';
 import type { InvocationRecord, InvokeOptions } from './types.ts';
 
-/** The Invoke API's request limit for synchronous invokes (6 MB). */
-export const MAX_REQUEST_PAYLOAD = 6 * 1024 * 1024;
-/** Lambda returns at most the last 4 KB of logs in X-Amz-Log-Result. */
-const LOG_TAIL_BYTES = 4096;
+export { MAX_REQUEST_PAYLOAD } from './invoke-request.ts';
 
 export interface InvokeEndpointOptions {
   pool: EnvironmentPool;
@@ -98,17 +96,14 @@ export async function answerInvocation(
   pool: EnvironmentPool,
   onInvocation?: (record: InvocationRecord) => void,
 ): Promise<void> {
-  if (body.kind === 'truncated') return void res.destroy();
-  if (body.kind === 'too-large') {
-    return sendJson(res, 413, { Type: 'User', message: `Request must be smaller than ${MAX_REQUEST_PAYLOAD} bytes for the InvokeFunction operation` });
-  }
-  const clientContext = decodeClientContext(req.headers['x-amz-client-context']);
-  if (clientContext instanceof Error) return sendJson(res, 400, { Type: 'User', message: clientContext.message });
+  const checked = checkInvokeRequest(req, body);
+  if (checked.kind === 'drop') return void res.destroy();
+  if (checked.kind === 'refused') return sendJson(res, checked.status, { Type: 'User', message: checked.message });
+  const { event, clientContext, invocationType } = checked;
   const trace = req.headers['x-amzn-trace-id'];
-  const invocationType = req.headers['x-amz-invocation-type'] ?? 'RequestResponse';
   // One object shape for every request (buildRequest runs per invoke; varying shapes slow it down).
   const opts: InvokeOptions = {
-    event: body.body,
+    event,
     contentType: req.headers['content-type'] ?? 'application/json',
     clientContext,
     traceId: trace,
@@ -142,25 +137,6 @@ function answerInvoke(res: Http1Response, requestId: string, response: Invocatio
   if (response.functionError) headers.push('X-Amz-Function-Error', response.functionError);
   if (logResult !== undefined) headers.push('X-Amz-Log-Result', logResult);
   res.send(200, headers, response.payload);
-}
-
-/** X-Amz-Client-Context is base64 of a JSON object; the runtime gets the decoded JSON (docs/requirements.md#next). */
-export function decodeClientContext(value: string | undefined): string | null | Error {
-  if (value === undefined || value === '') return null;
-  const text = Buffer.from(value, 'base64').toString('utf8');
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-    return text;
-  } catch {
-    return new Error('Client context must be a valid Base64-encoded JSON object.');
-  }
-}
-
-export function logTail(r: InvocationRecord): string {
-  const text = r.logs.map((l) => `${l.text}\n`).join('');
-  const buf = Buffer.from(text, 'utf8');
-  return buf.subarray(Math.max(0, buf.length - LOG_TAIL_BYTES)).toString('base64');
 }
 
 function send(res: Http1Response, status: number, headers: Record<string, string>, body: Buffer | string): void {

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { BodyResult, Http1ChunkedBody, Http1Request, Http1Response } from '../../api/http1/types.ts';
-import { decodeClientContext, logTail, MAX_REQUEST_PAYLOAD } from '../http-endpoint.ts';
+import { checkInvokeRequest, logTail } from '../invoke-request.ts';
 import type { EnvironmentPool } from '../pool.ts';
 import type { InvocationRecord, InvokeOptions } from '../types.ts';
 import { type InvokeComplete, invokeCompleteEvent, payloadChunks } from './event-stream.ts';
@@ -26,11 +26,10 @@ export async function answerStreamingInvocation(
   pool: EnvironmentPool,
   onInvocation?: (record: InvocationRecord) => void,
 ): Promise<void> {
-  if (body.kind === 'truncated') return void res.destroy();
-  if (body.kind === 'too-large') return sendError(res, 413, 'RequestTooLargeException', `Request must be smaller than ${MAX_REQUEST_PAYLOAD} bytes for the InvokeFunction operation`);
-  const clientContext = decodeClientContext(req.headers['x-amz-client-context']);
-  if (clientContext instanceof Error) return sendError(res, 400, 'InvalidRequestContentException', clientContext.message);
-  const invocationType = req.headers['x-amz-invocation-type'] ?? 'RequestResponse';
+  const checked = checkInvokeRequest(req, body);
+  if (checked.kind === 'drop') return void res.destroy();
+  if (checked.kind === 'refused') return sendError(res, checked.status, checked.type, checked.message);
+  const { event, clientContext, invocationType } = checked;
   if (invocationType === 'DryRun') return res.send(204, [], '');
   if (invocationType !== 'RequestResponse') {
     return sendError(res, 400, 'InvalidParameterValueException', `X-Amz-Invocation-Type must be RequestResponse or DryRun, not ${invocationType}`);
@@ -38,7 +37,7 @@ export async function answerStreamingInvocation(
   const requestId = randomUUID();
   const relay = new EventRelay(res, requestId);
   const opts: InvokeOptions = {
-    event: body.body,
+    event,
     contentType: req.headers['content-type'] ?? 'application/json',
     clientContext,
     traceId: req.headers['x-amzn-trace-id'],
