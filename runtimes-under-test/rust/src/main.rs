@@ -5,7 +5,9 @@
 //! Everything the suite judges (error bodies, `_X_AMZN_TRACE_ID`, context values)
 //! comes from the runtime client; the probe only reports what it sees.
 
-use lambda_runtime::{service_fn, Diagnostic, Error, LambdaEvent};
+mod stream;
+
+use lambda_runtime::{service_fn, Diagnostic, Error, FunctionResponse, LambdaEvent};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
@@ -105,7 +107,16 @@ fn context_answer(ctx: &lambda_runtime::Context) -> Value {
     })
 }
 
-async fn handler(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+/// The one handler (a compiled binary has no `_HANDLER` to pick a second one by): `stream`
+/// answers with a stream, every other op with a buffered JSON value.
+async fn handler(event: LambdaEvent<Value>) -> Result<stream::ProbeResponse, Diagnostic> {
+    if str_field(&event.payload, "probe") == "stream" {
+        return stream::stream_op(&event.payload);
+    }
+    buffered(event).await.map(FunctionResponse::BufferedResponse)
+}
+
+async fn buffered(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
     let (ev, ctx) = event.into_parts();
     let op = str_field(&ev, "probe").to_string();
     match op.as_str() {
