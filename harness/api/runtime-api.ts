@@ -60,6 +60,7 @@ export class RuntimeApi implements RuntimeApiState {
   readonly observations: ApiObservations = { overlappingNext: 0, nextBeforeResult: 0, abortedNext: 0, unknownRoutes: 0 };
   #machine = new RuntimeStateMachine();
   #generation = 0;
+  #goneGeneration = -1;
   /** /next requests waiting for an event, oldest first. */
   #parked: RuntimeExchange[] = [];
   #inflight: Inflight | undefined;
@@ -162,6 +163,19 @@ export class RuntimeApi implements RuntimeApiState {
   whenInvocationEnded(ms: number): Promise<void> {
     if (this.#machine.state !== 'RuntimeResponseSentState') return Promise.resolve();
     return new EndWait(ms, this.#endWaiters).ended;
+  }
+
+  /**
+   * The environment killed its runtime process to reset (a timeout, or an invocation that never
+   * ended): the invocation is over, and what that process still sends belongs to no one.
+   */
+  runtimeKilled(): void {
+    this.#goneGeneration = this.#generation;
+    if (this.#inflight?.settled) this.#inflight = undefined;
+  }
+
+  get runtimeGone(): boolean {
+    return this.#goneGeneration === this.#generation;
   }
 
   /** Forget the invocation in flight (it timed out, or the process died). */

@@ -251,4 +251,9 @@ export interface RuntimeApiState extends StateProbe {
   settle(invocation: InflightInvocation, result: RuntimeResult): void;
   /** A runtime that posted its result asked for the next event: that invocation is over, its id no longer in flight. */
   invocationEnded(): void;
+  /**
+   * The runtime process of this generation was killed by a reset (a timeout): a request it still
+   * had open is from no live process. RAPID answers such a post as an unknown id and closes.
+   */
+  readonly runtimeGone: boolean;
 }

@@ -281,6 +281,7 @@ export class ExecutionEnvironment {
       if (raced.tag === 'timeout') {
         this.#event('kill', 'invoke timeout');
         this.api.abandon();
+        this.api.runtimeKilled();
         if (ext.active) await ext.shutDown('timeout', proc, this.api.generation);
         else await proc.kill();
       } else if (raced.tag === 'exit') {
@@ -294,12 +295,34 @@ export class ExecutionEnvironment {
       // Still the same live process: warm for the next invoke. Otherwise (timeout, crash, or an exit
       // right after its result) the next invoke re-inits.
       this.#lifecycle.to(raced.tag === 'result' && this.#runtime === runtime && extensionsDone ? 'ready' : 'resetting');
+      if (this.#lifecycle.state === 'ready') this.#timeOutUnendedInvocation(runtime, deadline);
       return this.#finish(start, suppressedInit, { raced, verdict, maxMemKb, deliveries, deliveredAt });
     }
   }
 
   #finish(start: InvocationStart, suppressedInit: boolean, end: Parameters<typeof finishInvocation>[2]): InvocationRecord {
     return finishInvocation(start, suppressedInit, end, this.#o.config.memoryMb, this.api, this.#logs);
+  }
+
+  /**
+   * The caller has its result, but the invocation lasts until the runtime asks for the next one.
+   * If that has not happened by the deadline, Lambda times the invocation out like any other and
+   * resets the environment ("Task timed out", then a fresh init), as the emulator does (a post
+   * after that is an unknown id on a closed connection). The kill is what the exit watcher sees:
+   * it moves a ready environment to resetting; an invoke already queued behind sees the exit
+   * before its delivery and re-inits.
+   */
+  #timeOutUnendedInvocation(runtime: WatchedProcess, deadline: number): void {
+    if (this.api.state !== 'RuntimeResponseSentState') return;
+    const generation = this.api.generation;
+    void this.api.whenInvocationEnded(Math.max(0, deadline - now())).then(async () => {
+      const unended = this.api.state === 'RuntimeResponseSentState' && this.api.generation === generation;
+      if (!unended || this.#runtime !== runtime || this.#lifecycle.closing) return;
+      this.#event('kill', 'invoke timeout: the result was posted, but the runtime did not ask for the next event by the deadline');
+      this.api.runtimeKilled();
+      if (this.#extensions.active) await this.#extensions.shutDown('timeout', runtime.proc, generation);
+      else await runtime.proc.kill();
+    });
   }
 
   /**

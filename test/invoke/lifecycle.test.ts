@@ -125,6 +125,38 @@ describe('execution environment lifecycle', () => {
     expect(driver.processes.map((p) => p.runtime.tmpDir)).toEqual([tmpDir, tmpDir]);
   });
 
+  it('times out an invocation whose result came but whose /next did not by the deadline: the caller keeps the result, the environment resets', async () => {
+    const answerThenHang: FakeScript = async (rt) => {
+      const ev = await rt.next();
+      await rt.respond(ev.requestId, '"answered"');
+      await rt.hang();
+    };
+    const driver = new FakeDriver([answerThenHang, echo]);
+    const env = await environment(driver);
+
+    const first = await env.invoke({ timeoutMs: 300 });
+    expect(first.outcome).toBe('success');
+    expect(first.response.payload.toString()).toBe('"answered"');
+    await until('the deadline to reset the environment', () => env.state === 'resetting');
+    expect(driver.processes[0]?.signals).toEqual(['SIGKILL']);
+    expect(env.lifecycle.find((e) => e.kind === 'kill')?.detail).toMatch(/did not ask for the next event by the deadline/);
+
+    const second = await env.invoke({ event: { n: 2 } });
+    expect(second.outcome).toBe('success');
+    expect(second.suppressedInit).toBe(true);
+    expect(second.response.payload.toString()).toBe('{"n":2}');
+  });
+
+  it('leaves a runtime that asks for the next event in time alone', async () => {
+    const driver = new FakeDriver(echo);
+    const env = await environment(driver);
+    await env.invoke({ timeoutMs: 200 });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(env.state).toBe('ready');
+    expect(env.lifecycle.filter((e) => e.kind === 'kill')).toEqual([]);
+    expect(driver.processes).toHaveLength(1);
+  });
+
   it('re-inits on the next invoke after a crash between invocations', async () => {
     const driver = new FakeDriver(echo);
     const env = await environment(driver);

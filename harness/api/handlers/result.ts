@@ -41,6 +41,9 @@ function finishResult(api: RuntimeApiState, ex: RuntimeExchange, kind: 'response
     return;
   }
 
+  // Killed by a reset while it sent (a stand-in for a process can still finish): RAPID no longer
+  // knows the id, and closes.
+  if (api.runtimeGone) return ex.sendJson(400, invalidRequestId(), true);
   if (api.takeFault(kind)) return ex.sendJson(500, internalServerError());
   const inflight = api.delivered(requestId);
   if (!inflight) return ex.sendJson(400, invalidRequestId());

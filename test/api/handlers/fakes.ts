@@ -134,6 +134,7 @@ export class FakeInvocation implements InflightInvocation {
 export class FakeApiState implements RuntimeApiState {
   readonly machine = new RuntimeStateMachine();
   generation = 0;
+  runtimeGone = false;
   currentRequestId: string | undefined;
   readonly calls: string[] = [];
   readonly observed: Partial<Record<keyof ApiObservations, number>> = {};
