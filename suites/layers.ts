@@ -4,6 +4,8 @@ import { describeOutcome, parseJson } from '../harness/suite/checks.ts';
 import type { ScenarioContext } from '../harness/suite/context.ts';
 import { area, scenario } from '../harness/suite/define.ts';
 import { LayerFixtures } from '../harness/suite/layer-fixtures.ts';
+import { LAMBDA_TOO_MANY_LAYERS, LAMBDA_UNZIPPED_TOO_LARGE, MAX_LAYERS, MAX_UNZIPPED_BYTES } from '../harness/environment/limits.ts';
+import { WITHIN_LIMITS_EXPECTED } from '../harness/suite/package-refusal.ts';
 
 /** A probe without the `import` / `file` operations answers ProbeUnknownOp (docs/probe-contract.md). */
 function unknownOp(r: InvocationRecord): boolean {
@@ -27,6 +29,24 @@ async function failAfterBaseline(t: ScenarioContext, r: InvocationRecord, messag
 }
 
 export default area('layers', 'Layers in /opt', [
+  scenario(
+    {
+      id: 'layers.within-limits',
+      level: 'MUST',
+      title: 'The runtime package is within Lambda\'s layer limits',
+      requirement: 'The runtime\'s function and layers are within Lambda\'s limits: at most 5 layers, and at most 250 MB unzipped together; Lambda refuses any other before a runtime starts.',
+    },
+    async (t: ScenarioContext) => {
+      // A package over the limits never gets here: bootspec refuses it while reading and assembling
+      // it, as Lambda refuses the configuration, and the run gives this scenario that refusal
+      // (harness/suite/package-refusal.ts). Here the package was assembled: say what it measured.
+      const layers = t.manifest.layers.length;
+      const bytes = t.target.files.unzippedBytes;
+      t.check(layers <= MAX_LAYERS, { message: `Lambda refuses this function before any runtime starts: ${LAMBDA_TOO_MANY_LAYERS}`, expected: WITHIN_LIMITS_EXPECTED, actual: `${layers} layers` });
+      t.check(bytes <= MAX_UNZIPPED_BYTES, { message: `Lambda refuses this function before any runtime starts: ${LAMBDA_UNZIPPED_TOO_LARGE}`, expected: WITHIN_LIMITS_EXPECTED, actual: `${bytes} bytes unzipped` });
+      t.note(`${layers} layer(s); function + layers ${bytes} bytes unzipped, of Lambda's ${MAX_UNZIPPED_BYTES}`);
+    },
+  ),
   scenario(
     {
       id: 'layers.bootstrap-in-layer',
@@ -69,6 +89,26 @@ export default area('layers', 'Layers in /opt', [
       const answer = answerOf<{ value?: unknown }>(t, r, 'import');
       if (answer === undefined) await failAfterBaseline(t, r, 'the handler could not require a module from /opt/nodejs/node_modules', `{"value":"${nonce}"}`);
       t.check(answer?.value === nonce, { message: 'the module required is not the layer\'s', expected: nonce, actual: JSON.stringify(answer?.value), records: [r] });
+    },
+  ),
+  scenario(
+    {
+      id: 'layers.python-path',
+      level: 'MUST',
+      needsPathFidelity: true,
+      feature: 'python',
+      title: 'A package in /opt/python can be imported',
+      requirement: "A Python handler can import a package from a layer's python folder (/opt/python on sys.path).",
+    },
+    async (t: ScenarioContext) => {
+      const fx = await LayerFixtures.create(t.target);
+      const nonce = randomUUID();
+      const pkg = await fx.layer({ 'python/bootspec_layer_module/__init__.py': `value = ${JSON.stringify(nonce)}\n` });
+      const env = await t.environment({ files: await fx.withLayersAfter([pkg]) });
+      const r = await t.probe(env, { probe: 'import', module: 'bootspec_layer_module' });
+      const answer = answerOf<{ value?: unknown }>(t, r, 'import');
+      if (answer === undefined) await failAfterBaseline(t, r, 'the handler could not import a package from /opt/python', `{"value":"${nonce}"}`);
+      t.check(answer?.value === nonce, { message: "the package imported is not the layer's", expected: nonce, actual: JSON.stringify(answer?.value), records: [r] });
     },
   ),
 ]);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { prepareRuntime } from '../environment/prepare.ts';
+import { lambdaRefusal, WITHIN_LIMITS_ID } from '../suite/package-refusal.ts';
 import { reportError } from './common.ts';
 
 export const buildHelp = `bootspec build <runtime>... [--force]
@@ -26,6 +27,12 @@ export async function buildCommand(argv: string[]): Promise<number> {
       p.dispose();
       process.stderr.write(`bootspec: ${p.manifest.name}: ${p.build.built ? `built in ${((Date.now() - t0) / 1000).toFixed(1)} s` : 'up to date'}\n`);
     } catch (err) {
+      const lambda = lambdaRefusal(err);
+      if (lambda !== undefined) {
+        // Over Lambda's layer limits: not a build failure but the runtime's verdict, which `bootspec run` gives it.
+        process.stderr.write(`bootspec: ${dir}: Lambda would refuse this package (${lambda}); bootspec run judges it as ${WITHIN_LIMITS_ID}\n`);
+        continue;
+      }
       failed += 1;
       reportError(err);
     }

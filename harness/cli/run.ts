@@ -13,6 +13,7 @@ import { writeReports } from './report.ts';
 import { loadCatalog, selectIds } from '../suite/catalog.ts';
 import { type Area, resultBase } from '../suite/define.ts';
 import { compareExpectations, type Expectations, loadExpectations, updateExpectations } from '../suite/expectations.ts';
+import { claimedFeatures, lambdaRefusal, refusedPackageResults } from '../suite/package-refusal.ts';
 import { runSuites } from '../suite/runner.ts';
 import { summarize } from '../suite/summary.ts';
 import type { RuntimeRun, ScenarioResult } from '../suite/types.ts';
@@ -173,6 +174,8 @@ async function runOne(dir: string, o: RunOneOptions): Promise<RuntimeRun> {
   const started = Date.now();
   const quiet = o.values.quiet ?? false;
   let prepared: PreparedRuntime | undefined;
+  /** The expectations of a runtime whose package was refused, read without its manifest loading. */
+  let refusedExpectations: string | undefined;
   let results: ScenarioResult[];
   let name = dir;
   const container = o.opened instanceof BootspecError ? undefined : o.opened.container;
@@ -214,20 +217,30 @@ async function runOne(dir: string, o: RunOneOptions): Promise<RuntimeRun> {
     if (!isBootspecError(err)) throw err;
     const message = err.describe();
     process.stderr.write(`bootspec: ${name}: ${message}\n`);
-    results = o.catalog.flatMap((a) =>
-      a.scenarios.map((s) => ({
-        ...resultBase(a.name, s.meta),
-        verdict: o.selected.has(s.meta.id) ? ('error' as const) : ('skip' as const),
-        message: o.selected.has(s.meta.id) ? message : 'not selected (--only)',
-        durationMs: 0,
-      })),
-    );
+    if (lambdaRefusal(err) !== undefined) {
+      // Unless Lambda itself would refuse the runtime's package: that is the runtime's verdict (layers.within-limits).
+      const peek = peekRuntime(dir);
+      name = peek?.name ?? name;
+      refusedExpectations = peek?.expectations;
+      const features = claimedFeatures(dir);
+      info = { ...info, name, features };
+      results = refusedPackageResults(o.catalog, o.selected, err, { features, driver: driverName, pathFidelity: o.pathFidelity });
+    } else {
+      results = o.catalog.flatMap((a) =>
+        a.scenarios.map((s) => ({
+          ...resultBase(a.name, s.meta),
+          verdict: o.selected.has(s.meta.id) ? ('error' as const) : ('skip' as const),
+          message: o.selected.has(s.meta.id) ? message : 'not selected (--only)',
+          durationMs: 0,
+        })),
+      );
+    }
   } finally {
     prepared?.dispose();
   }
 
   let expectationDiffs: RuntimeRun['expectationDiffs'] = [];
-  const file = o.values['no-expectations'] ? undefined : (o.values.expectations ?? prepared?.manifest.expectations);
+  const file = o.values['no-expectations'] ? undefined : (o.values.expectations ?? prepared?.manifest.expectations ?? refusedExpectations);
   if (file && o.values['update-expectations']) {
     const old: Expectations = existsSync(file) ? loadExpectations(file, o.knownIds) : {};
     const n = updateExpectations(file, results, old);

@@ -15,6 +15,13 @@ export const MAX_MEMORY_MB = 10_240;
 export const MAX_TIMEOUT_S = 900;
 
 /**
+ * Lambda's own words when CreateFunction or UpdateFunctionConfiguration refuses a function over its
+ * layer limits (InvalidParameterValueException; docs/requirements.md#layers).
+ */
+export const LAMBDA_TOO_MANY_LAYERS = `InvalidParameterValueException: Cannot reference more than ${MAX_LAYERS} layers.`;
+export const LAMBDA_UNZIPPED_TOO_LARGE = `InvalidParameterValueException: Function code combined with layers exceeds the maximum allowed size of ${MAX_UNZIPPED_BYTES} bytes.`;
+
+/**
  * Counts unzipped bytes across the function and its layers, and throws the moment the total
  * passes the limit, so a zip bomb is stopped by what it writes, not by what its headers claim.
  */

@@ -69,6 +69,38 @@ export function resultBase(areaName: string, meta: ScenarioMeta): Pick<ScenarioR
   return { id: meta.id, area: areaName, level: meta.level, title: meta.title, requirement: meta.requirement, source: requirementSource(meta.id) };
 }
 
+/** What a run offers that a scenario's declaration may need: claimed features, the driver, Lambda's real paths. */
+export interface GateInput {
+  features: readonly string[];
+  driver: 'process' | 'container';
+  /** Leave it out to skip the check (before a driver is at hand). */
+  pathFidelity?: boolean;
+}
+
+/**
+ * The verdict a scenario gets from its declaration alone, before any runtime starts: `unsupported`
+ * for a feature the runtime does not claim, `skip` for what the driver cannot show; undefined when
+ * the scenario is to be judged.
+ */
+export function gate(meta: ScenarioMeta, on: GateInput): { verdict: 'unsupported' | 'skip'; message: string } | undefined {
+  if (meta.feature && !on.features.includes(meta.feature)) {
+    return { verdict: 'unsupported', message: `the runtime does not claim the "${meta.feature}" feature in runtime.json` };
+  }
+  if (meta.notWithDriver && on.driver === meta.notWithDriver.driver) {
+    return { verdict: 'skip', message: `not with --driver ${on.driver}: ${meta.notWithDriver.why}` };
+  }
+  if (meta.needsDriver && on.driver !== meta.needsDriver) {
+    return {
+      verdict: 'skip',
+      message: `needs --driver ${meta.needsDriver}: only a Lambda-like container has a memory limit, a /tmp of fixed size, a read-only root and a non-root user`,
+    };
+  }
+  if (meta.needsPathFidelity && on.pathFidelity === false) {
+    return { verdict: 'skip', message: 'needs /var/task, /opt and /tmp at their real paths: bubblewrap is missing (apt-get install -y bubblewrap)' };
+  }
+  return undefined;
+}
+
 /** Runs one scenario and turns what happened into a verdict (docs/probe-contract.md, results). */
 export async function runScenario(areaName: string, s: Scenario, target: RunTarget): Promise<ScenarioResult> {
   const { meta } = s;
@@ -82,19 +114,11 @@ export async function runScenario(areaName: string, s: Scenario, target: RunTarg
     durationMs: Math.round(performance.now() - t0),
   });
 
-  if (meta.feature && !target.manifest.features.includes(meta.feature)) {
-    return done('unsupported', `the runtime does not claim the "${meta.feature}" feature in runtime.json`);
-  }
-  if (meta.notWithDriver && target.driver === meta.notWithDriver.driver) {
-    return done('skip', `not with --driver ${target.driver}: ${meta.notWithDriver.why}`);
-  }
-  if (meta.needsDriver && target.driver !== meta.needsDriver) {
-    return done('skip', `needs --driver ${meta.needsDriver}: only a Lambda-like container has a memory limit, a /tmp of fixed size, a read-only root and a non-root user`);
-  }
+  const declared = gate(meta, { features: target.manifest.features, driver: target.driver });
+  if (declared) return done(declared.verdict, declared.message);
   const t = new ScenarioContext(target, meta);
-  if (meta.needsPathFidelity && !t.pathFidelity) {
-    return done('skip', 'needs /var/task, /opt and /tmp at their real paths: bubblewrap is missing (apt-get install -y bubblewrap)');
-  }
+  const paths = gate(meta, { features: target.manifest.features, driver: target.driver, pathFidelity: t.pathFidelity });
+  if (paths) return done(paths.verdict, paths.message);
   const limit = meta.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS;
   let timer: NodeJS.Timeout | undefined;
   try {
