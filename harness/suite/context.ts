@@ -4,7 +4,7 @@ import { openDriver } from '../drivers/open.ts';
 import type { Driver } from '../drivers/types.ts';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import { defaultFunctionConfig } from '../environment/env.ts';
-import type { AssembledFiles, RuntimeManifest } from '../environment/types.ts';
+import type { AssembledFiles, FunctionLogging, RuntimeManifest } from '../environment/types.ts';
 import { ExecutionEnvironment } from '../invoke/execution-environment.ts';
 import type { InvocationRecord, InvokeOptions } from '../invoke/types.ts';
 import type { Evidence, ExchangeEvidence, ScenarioMeta } from './types.ts';
@@ -74,6 +74,10 @@ export interface EnvironmentSpec {
   handler?: string;
   /** The function's files laid out otherwise (extra layers, the bootstrap moved into a layer); default: the runtime's own. */
   files?: AssembledFiles;
+  /** The function's logging configuration (sets AWS_LAMBDA_LOG_FORMAT / AWS_LAMBDA_LOG_LEVEL). */
+  logging?: FunctionLogging;
+  /** Offer `_LAMBDA_TELEMETRY_LOG_FD` and decode its frames (when the driver can: `telemetryLogFdOffered`). */
+  telemetryLogFd?: boolean;
 }
 
 /**
@@ -134,6 +138,7 @@ export class ScenarioContext {
         timeoutS: spec.timeoutS ?? 3,
         memoryMb: spec.memoryMb ?? 128,
         ...(spec.handler === undefined ? {} : { handler: spec.handler }),
+        ...(spec.logging === undefined ? {} : { logging: spec.logging }),
       }),
       manifestEnv: m.env,
       extraEnv: spec.extraEnv ?? {},
@@ -143,6 +148,7 @@ export class ScenarioContext {
       ...(spec.initBudgetMs === undefined ? {} : { initBudgetMs: spec.initBudgetMs }),
       ...(spec.sendInvocationId === undefined ? {} : { sendInvocationId: spec.sendInvocationId }),
       ...(spec.retryInitOnInvoke === undefined ? {} : { retryInitOnInvoke: spec.retryInitOnInvoke }),
+      ...(spec.telemetryLogFd === undefined ? {} : { telemetryLogFd: spec.telemetryLogFd }),
     });
     this.environments.push(env);
     return env;

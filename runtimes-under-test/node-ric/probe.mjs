@@ -34,6 +34,9 @@ function namedError(errorType, message) {
   return new ErrorClass(String(message ?? ''));
 }
 
+/** The console method a Node user logs a record of each level with (the `logger` op). */
+const LOGGER_METHODS = { DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+
 function tmpPath(file) {
   const name = String(file);
   if (name === '' || name.includes('/') || name === '.' || name === '..') {
@@ -98,6 +101,17 @@ async function run(event, context) {
       for (const line of out) console.log(String(line));
       for (const line of err) console.error(String(line));
       return { logged: out.length + err.length };
+    }
+    case 'logger': {
+      // console.<level> as a Node user logs; aws-lambda-ric's LogPatch formats, filters by
+      // AWS_LAMBDA_LOG_LEVEL and frames each call to the telemetry fd.
+      const records = Array.isArray(event.records) ? event.records : [];
+      for (const r of records) {
+        const method = LOGGER_METHODS[String(r?.level)];
+        if (method === undefined) throw namedError('ProbeBadRequest', `unknown level ${JSON.stringify(r?.level)}`);
+        console[method](String(r.message));
+      }
+      return { logged: records.length };
     }
     case 'exit':
       process.exit(Number(event.code));

@@ -5,6 +5,7 @@ Handler: probe.handler. awslambdaric imports this module during init (bootstrap.
 
 import hashlib
 import importlib
+import logging
 import os
 import sys
 import time
@@ -28,6 +29,10 @@ elif _control.startswith("exit:"):
     os._exit(int(_control[len("exit:"):]))
 elif _control.startswith("sleep:"):
     time.sleep(int(_control[len("sleep:"):]) / 1000.0)
+
+
+# The logging level a Python user logs a record of each level with (the `logger` op).
+_LOGGER_LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARN": logging.WARNING, "ERROR": logging.ERROR}
 
 
 def _named_error(error_type, message):
@@ -138,6 +143,16 @@ def handler(event, context):
         for line in err:
             print(str(line), file=sys.stderr, flush=True)
         return {"logged": len(out) + len(err)}
+    if op == "logger":
+        # The logging module's root logger, as a Python user logs: awslambdaric's handler formats it
+        # (text or JSON), filters it by AWS_LAMBDA_LOG_LEVEL and frames it to the telemetry fd.
+        records = event.get("records") or []
+        for r in records:
+            level = _LOGGER_LEVELS.get(str(r.get("level")))
+            if level is None:
+                raise _named_error("ProbeBadRequest", "unknown level %r" % (r.get("level"),))
+            logging.getLogger().log(level, str(r.get("message")))
+        return {"logged": len(records)}
     if op == "exit":
         os._exit(int(event["code"]))
     if op == "memory":

@@ -67,6 +67,9 @@ const DEFECTS = {
   'dies-on-stream-cut': 'exits when its streamed response is cut off at the size limit',
   'bad-prelude': 'ends the HTTP-integration prelude with a newline instead of 8 NUL bytes',
   'caps-stream': 'drops every write past the first 4 MiB of a streamed response',
+  'splits-log-frames': 'writes a multi-line log record to the telemetry fd as one frame per line',
+  'frame-length-chars': 'puts the length of a log frame in UTF-16 code units instead of bytes',
+  'ignores-log-level': 'writes JSON log records of every level, whatever AWS_LAMBDA_LOG_LEVEL says',
 };
 
 const defect = process.env.BROKEN || undefined;

@@ -116,6 +116,16 @@ exports.handler = async (event, context) => {
       const logged = writeLines(process.stdout, event.stdout) + writeLines(process.stderr, event.stderr);
       return { logged };
     }
+    case 'logger': {
+      // console.<level> as a Node user logs; the runtime formats, filters and frames it (logs.js).
+      const records = Array.isArray(event.records) ? event.records : [];
+      for (const r of records) {
+        const method = LOGGER_METHODS[String(r?.level)];
+        if (method === undefined) throw badRequest(`level must be one of ${Object.keys(LOGGER_METHODS).join(', ')}`);
+        console[method](String(r.message));
+      }
+      return { logged: records.length };
+    }
     case 'exit':
       process.exit(event.code === undefined ? 0 : nonNegativeInteger(event.code, 'code'));
       break;
@@ -140,6 +150,9 @@ exports.handler = async (event, context) => {
       throw probeError('ProbeUnknownOp', `unknown probe op: ${JSON.stringify(op) ?? 'undefined'}`);
   }
 };
+
+/** The console method a Node user logs a record of each level with (the `logger` op). */
+const LOGGER_METHODS = { DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
 
 /** Chunk `i` of a `stream` op: `chunkBytes` bytes of one letter, else the line `chunk <i>`. */
 function streamChunk(i, chunkBytes) {

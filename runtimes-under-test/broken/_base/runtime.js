@@ -10,6 +10,7 @@ const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { randomUUID } = require('node:crypto');
 const defects = require('./defects.js');
+const logs = require('./logs.js');
 
 const { defect } = defects;
 
@@ -758,6 +759,8 @@ async function main() {
   }
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
+  // JSON logs and the telemetry log fd, when Lambda asks for them (logs.js).
+  logs.patchConsole(() => current?.requestId);
   let handler;
   try {
     handler = await initHandler();

@@ -12,6 +12,7 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -113,6 +114,24 @@ public class Probe implements RequestHandler<Map<String, Object>, Object> {
         System.err.flush();
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("logged", out.size() + err.size());
+        return res;
+      }
+      case "logger": {
+        // The context's LambdaLogger with a level, as a Java user logs: the client formats it
+        // (text or JSON), filters it by AWS_LAMBDA_LOG_LEVEL and frames it to the telemetry fd.
+        List<?> records = event.get("records") instanceof List ? (List<?>) event.get("records") : List.of();
+        for (Object o : records) {
+          Map<?, ?> r = o instanceof Map ? (Map<?, ?>) o : Map.of();
+          LogLevel level;
+          try {
+            level = LogLevel.valueOf(String.valueOf(r.get("level")));
+          } catch (IllegalArgumentException e) {
+            throw namedError("ProbeBadRequest", "unknown level " + r.get("level"));
+          }
+          context.getLogger().log(String.valueOf(r.get("message")), level);
+        }
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("logged", records.size());
         return res;
       }
       case "exit":
