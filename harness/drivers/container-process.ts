@@ -15,6 +15,9 @@ import { SANDBOX_USER, type SandboxLimits } from './container-limits.ts';
 import { HARNESS_GID, type Sandbox } from './container-sandbox.ts';
 import { splitLines } from './lines.ts';
 import type { ExitInfo, LaunchSpec, RuntimeProcess } from './types.ts';
+import { LOG_FD_NUMBER, type LogFdPipe } from './container-log-fd.ts';
+
+const LOG_FD_VARIABLE = '_LAMBDA_TELEMETRY_LOG_FD';
 
 type Container = ReturnType<ContainerRuntimeClient['container']['getById']>;
 
@@ -55,10 +58,12 @@ export class ContainerProcess implements RuntimeProcess {
     });
   }
 
-  static async start(sandbox: Sandbox, events: RunEvents, spec: LaunchSpec, limits: SandboxLimits): Promise<ContainerProcess> {
+  static async start(sandbox: Sandbox, events: RunEvents, spec: LaunchSpec, limits: SandboxLimits, logFd?: LogFdPipe): Promise<ContainerProcess> {
     const docker = (await dockerClient()).container.dockerode;
     const container: Container = docker.getContainer(sandbox.id);
-    const argv = ['/usr/bin/env', '-i', ...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`), spec.bootstrap];
+    const env = logFd ? { ...spec.env, [LOG_FD_VARIABLE]: String(LOG_FD_NUMBER) } : spec.env;
+    const command = ['/usr/bin/env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), spec.bootstrap];
+    const argv = logFd ? logFd.wrap(command) : command;
     let stream: Duplex;
     let execId: string;
     let exec: Awaited<ReturnType<Container['exec']>>;
@@ -67,6 +72,7 @@ export class ContainerProcess implements RuntimeProcess {
       execId = exec.id;
       stream = (await exec.start({ hijack: true, stdin: false })) as Duplex;
     } catch (err) {
+      void logFd?.close();
       throw new BootspecError(ErrorCodes.DRIVER_START_FAILED, `could not start ${spec.bootstrap} in the sandbox: ${firstLine(err)}`, {
         hint: 'the sandbox container may have been removed under us (docker ps -a --filter label=bootspec.sandbox)',
         cause: err,
@@ -107,6 +113,7 @@ export class ContainerProcess implements RuntimeProcess {
       events.forgetExec(execId);
       if (!self.#killedByUs) await self.#signalAll('KILL'); // whatever it left behind goes with it
       await lines;
+      await logFd?.close();
       return self.#decode(code, await self.#oomKilled(code, events, oomBefore));
     });
   }

@@ -10,6 +10,7 @@ import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import { dockerClient, firstLine, isGoneError } from './container-engine.ts';
 import { SANDBOX_USER, type SandboxLimits } from './container-limits.ts';
+import { LOG_FD_MOUNT } from './container-log-fd.ts';
 import type { ContainerExecResult, SandboxUser } from './container-types.ts';
 
 /** GenericContainer with the pieces of HostConfig a Lambda-like sandbox needs and the builder lacks. */
@@ -82,6 +83,8 @@ export interface SandboxContainerSpec {
   limits: SandboxLimits;
   /** Host CPUs the container runs on (CpusetCpus); any when unset. */
   cpuset?: string;
+  /** Host folder of the telemetry log fd pipes, mounted read-only at LOG_FD_MOUNT. */
+  logFdDir?: string;
 }
 
 /** A started sandbox container; `remove()` ends it. */
@@ -107,6 +110,7 @@ export class Sandbox {
       .withBindMounts([
         { source: spec.taskRoot, target: '/var/task', mode: 'ro' },
         { source: spec.optDir, target: '/opt', mode: 'ro' },
+        ...(spec.logFdDir === undefined ? [] : [{ source: spec.logFdDir, target: LOG_FD_MOUNT, mode: 'ro' as const }]),
       ])
       // tmpfs pages count against the container's memory limit (on Lambda /tmp is a disk): see docker/README.md.
       .withTmpFs({ '/tmp': `rw,exec,nosuid,nodev,size=${l.ephemeralBytes},mode=1777` })

@@ -15,6 +15,7 @@ import { BootspecError, ErrorCodes } from '../errors.ts';
 import { installRunCleanup, newRunIdentity, RUN_LABEL, runLabels, sweepStale } from './container-cleanup.ts';
 import { dockerClient } from './container-engine.ts';
 import { RunEvents } from './container-events.ts';
+import { LogFdFolder } from './container-log-fd.ts';
 import { checkEphemeral, DEFAULT_EPHEMERAL_MB, type SandboxLimits, sandboxLimits } from './container-limits.ts';
 import type { Sandbox } from './container-sandbox.ts';
 import type { ContainerDriverPrepareOptions, ContainerTarget } from './container-types.ts';
@@ -30,6 +31,7 @@ export class ContainerDriver implements Driver {
   readonly name = 'container' as const;
   readonly pathFidelity = true;
   readonly warning = undefined;
+  readonly telemetryLogFd = true;
   readonly target: ContainerTarget;
   /** Sandboxes open now, to remove at the end of the run if their environment did not. */
   readonly #open = new Set<ContainerSandbox>();
@@ -75,6 +77,7 @@ export class ContainerDriver implements Driver {
     const events = this.#events();
     await events.acquire();
     const limits = sandboxLimits(spec.memoryMb, this.target.ephemeralStorageMb, this.target.cpu);
+    const logFds = new LogFdFolder();
     let sandbox: Sandbox;
     try {
       const { Sandbox } = await import('./container-sandbox.ts');
@@ -85,12 +88,14 @@ export class ContainerDriver implements Driver {
         optDir: spec.optDir,
         limits,
         ...(this.target.cpuset === undefined ? {} : { cpuset: this.target.cpuset }),
+        logFdDir: logFds.hostDir,
       });
     } catch (err) {
       events.release();
+      logFds.remove();
       throw err;
     }
-    const handle = new ContainerSandbox(sandbox, limits, events, this.#open);
+    const handle = new ContainerSandbox(sandbox, limits, events, this.#open, logFds);
     this.#open.add(handle);
     return handle;
   }
@@ -118,19 +123,22 @@ class ContainerSandbox implements EnvironmentSandbox {
   readonly #limits: SandboxLimits;
   readonly #events: RunEvents;
   readonly #openSet: Set<ContainerSandbox>;
+  readonly #logFds: LogFdFolder;
   #disposed: Promise<void> | undefined;
 
-  constructor(sandbox: Sandbox, limits: SandboxLimits, events: RunEvents, openSet: Set<ContainerSandbox>) {
+  constructor(sandbox: Sandbox, limits: SandboxLimits, events: RunEvents, openSet: Set<ContainerSandbox>, logFds: LogFdFolder) {
     this.#sandbox = sandbox;
     this.#limits = limits;
     this.#events = events;
     this.#openSet = openSet;
+    this.#logFds = logFds;
   }
 
   async start(launch: LaunchSpec): Promise<RuntimeProcess> {
     this.#checkOpen();
     const { ContainerProcess } = await import('./container-process.ts');
-    return ContainerProcess.start(this.#sandbox, this.#events, launch, this.#limits);
+    const logFd = launch.onLogFd ? this.#logFds.open(launch.onLogFd) : undefined;
+    return ContainerProcess.start(this.#sandbox, this.#events, launch, this.#limits, logFd);
   }
 
   exec(argv: string[], user: SandboxUser = 'function'): Promise<SandboxExecResult> {
@@ -144,6 +152,7 @@ class ContainerSandbox implements EnvironmentSandbox {
       try {
         await this.#sandbox.remove();
       } finally {
+        this.#logFds.remove();
         this.#events.forgetContainer(this.#sandbox.id);
         this.#events.release();
       }
