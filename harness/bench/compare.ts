@@ -60,13 +60,23 @@ export function comparableFigures(ref: RawBlocks, cand: RawBlocks): FigureSpec[]
       }
     }
   }
-  const rate = (figure: string, tier: FigureTier, rb: RawBlocks['sequential'] | undefined, cb: RawBlocks['sequential'] | undefined) => {
+  const rate = (figure: string, tier: FigureTier, rb: RawBlocks['sequential'] | undefined, cb: RawBlocks['sequential'] | undefined, unit = '/s') => {
     if (!rb?.length || !cb?.length) return;
-    specs.push({ figure, unit: '/s', better: 'higher', tier, scale: 1, reference: rateBlocks(rb), candidate: rateBlocks(cb) });
+    specs.push({ figure, unit, better: 'higher', tier, scale: 1, reference: rateBlocks(rb), candidate: rateBlocks(cb) });
   };
   rate('throughput sequential', 'primary', ref.sequential, cand.sequential);
   for (const [n, rb] of Object.entries(ref.concurrent)) rate(`throughput ${n} environments`, 'secondary', rb, cand.concurrent[n]);
   rate('throughput endpoint (autocannon)', 'secondary', ref.endpointThroughput, cand.endpointThroughput);
+  // Streaming figures inform: a stream's time to first byte and its throughput (MiB/s), never gating.
+  for (const [label, r] of Object.entries(ref.streaming ?? {})) {
+    const c = cand.streaming?.[label];
+    if (!c) continue;
+    if (r.ttfb.length > 0 && c.ttfb.length > 0) {
+      specs.push({ figure: `streaming ${label} ttfb p50`, unit: 'µs', better: 'lower', tier: 'secondary', scale: 1e-3, reference: percentileBlocks(hist(r.ttfb), 50), candidate: percentileBlocks(hist(c.ttfb), 50) });
+    }
+    const mib = (blocks: typeof r.rate) => blocks.map((b) => ({ invokes: b.bytes / 1048576, seconds: b.seconds }));
+    rate(`streaming ${label} throughput`, 'secondary', mib(r.rate), mib(c.rate), 'MiB/s');
+  }
   if (ref.coldStartMs.length >= 2 && cand.coldStartMs.length >= 2) {
     specs.push({ figure: 'cold start p50', unit: 'ms', better: 'lower', tier: 'primary', scale: 1, reference: valueBlocks(ref.coldStartMs, 50), candidate: valueBlocks(cand.coldStartMs, 50) });
   }

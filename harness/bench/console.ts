@@ -1,6 +1,6 @@
 /** What `bootspec bench` prints: a progress bar while it runs, then a compact table with the floor beside each figure. */
 import type { Progress } from './runner.ts';
-import type { BenchResult, Comparison, LatencySummary, RuntimeFigures } from './types.ts';
+import type { BenchResult, Comparison, LatencySummary, RuntimeFigures, StreamingFigures, StreamingFloor } from './types.ts';
 
 export class ProgressBar implements Progress {
   readonly #out: NodeJS.WriteStream;
@@ -72,7 +72,28 @@ function runtimeSection(f: RuntimeFigures, r: BenchResult): string[] {
   if (f.coldStart) {
     out.push(`  cold start spawn -> first /next p50 ${num(f.coldStart.p50Ms, 2)} ms, p90 ${num(f.coldStart.p90Ms, 2)} ms; -> first result p50 ${num(f.coldStart.firstResultP50Ms, 2)} ms (${f.coldStart.samples} fresh environments)`);
   }
+  if (f.streaming) out.push(...streamingLines(f.streaming, r.streamingFloor ?? null));
   if (f.memory) out.push(`  memory peak RSS ${num(f.memory.peakRssMb, 2)} MB, growth ${f.memory.growthMb >= 0 ? '+' : ''}${num(f.memory.growthMb, 2)} MB over ${int(f.memory.invokes)} invokes`);
+  return out;
+}
+
+const mibps = (x: number | null): string => (x === null ? '-' : num(x));
+
+/** Time to first byte and throughput per stream, the floor's beside each. */
+function streamingLines(s: StreamingFigures, floor: StreamingFloor | null): string[] {
+  if (s.skipped !== null) return [`  streaming skipped: ${s.skipped}`];
+  const out = [
+    `  streaming (handler ${s.handler}, bandwidth rule off), mock side: TTFB = event handed to /next -> first byte, µs; MiB/s = first -> last byte; floor = minimal client`,
+    `  ${'stream'.padEnd(13)}${['ttfb p50', 'ttfb p99', 'last p50', 'MiB/s'].map((h) => pad(h, 10)).join('')}${pad('invokes', 9)}  ${pad('floor ttfb', 11)}${pad('floor MiB/s', 12)}`,
+  ];
+  const floors = new Map((floor?.streams ?? []).map((x) => [x.stream, x]));
+  for (const x of s.streams) {
+    const fl = floors.get(x.stream);
+    out.push(
+      `  ${x.stream.padEnd(13)}${[us(x.ttfb.p50Us), us(x.ttfb.p99Us), us(x.complete.p50Us), mibps(x.throughputMiBps)].map((v) => pad(v, 10)).join('')}${pad(int(x.invokes), 9)}  ` +
+        `${pad(fl ? us(fl.ttfb.p50Us) : '-', 11)}${pad(fl ? mibps(fl.throughputMiBps) : '-', 12)}`,
+    );
+  }
   return out;
 }
 
@@ -110,7 +131,7 @@ export function renderResult(r: BenchResult): string {
       `floor: loopback ping-pong p50 ${num(f.pingPongUs)} µs · null-c per invoke (cycle p50): C mock ${num(f.cMockUs)} µs, bootspec mock ${num(f.bootspecMockUs)} µs -> mock overhead ${r.mockOverheadUs !== null && r.mockOverheadUs >= 0 ? '+' : ''}${num(r.mockOverheadUs ?? 0)} µs/invoke${f.overheadCiUs ? ` [95% ${num(f.overheadCiUs[0])}–${num(f.overheadCiUs[1])}]` : ''}`,
     );
   }
-  const main: RuntimeFigures = { runtime: r.runtime, latency: r.latency, throughput: r.throughput, coldStart: r.coldStart, memory: r.memory, raw: r.raw };
+  const main: RuntimeFigures = { runtime: r.runtime, latency: r.latency, throughput: r.throughput, coldStart: r.coldStart, memory: r.memory, raw: r.raw, ...(r.streaming ? { streaming: r.streaming } : {}) };
   out.push(...runtimeSection(main, r));
   if (r.vs) out.push(...runtimeSection(r.vs, r));
   if (r.comparison) out.push(...comparisonSection(r.comparison));

@@ -3,8 +3,8 @@
  * the whole comparison, not per figure.
  *
  * - Primary figures (p50s, sequential throughput, cold start) gate; the others (p99s, concurrent and
- *   endpoint throughput) inform. Each family's two-sided bootstrap p-values are adjusted with Holm's
- *   step-down method, so P(any primary figure falsely `regressed`) ≤ ALPHA for the comparison.
+ *   endpoint throughput, streaming time to first byte and throughput) inform. Each family's
+ *   two-sided bootstrap p-values are adjusted with Holm's step-down method, so P(any primary figure falsely `regressed`) ≤ ALPHA for the comparison.
  * - A figure is `regressed`/`improved` when its Holm-adjusted p < ALPHA and its point estimate is past
  *   the threshold; `unchanged` only when its 90 % interval lies inside ±threshold (two one-sided tests
  *   of equivalence; the comparison's `unchanged` is an intersection-union test, which needs no

@@ -6,6 +6,7 @@ import type { ExecutionEnvironment } from '../invoke/execution-environment.ts';
 import type { CpuPlacement } from './placement.ts';
 import type { LatencyRecorder } from './samples.ts';
 import type { SideRecord } from './side.ts';
+import type { StreamRecorder } from './stream-figures.ts';
 import type { BenchSubject } from './subject.ts';
 import type { BenchSettings } from './types.ts';
 
@@ -27,6 +28,8 @@ export interface BenchContext {
   /** null-c for the floor (without any extra environment). */
   nullC: BenchSubject | undefined;
   floor: FloorRecord | undefined;
+  /** The `streaming` phase's floor, a recorder per stream shape (set when the phase runs). */
+  streamingFloor?: StreamRecorder[];
   /** Closed at the end of the run whatever happened. */
   open: Set<{ close(): Promise<void> | void }>;
 }

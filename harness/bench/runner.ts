@@ -7,11 +7,13 @@ import { bootstrapDifference } from './stats.ts';
 import { payloadLabel } from './events.ts';
 import { floorTasks, concurrencyTasks, latencyTasks } from './phases-warm.ts';
 import { coldStartTasks, endpointTasks, memoryTasks } from './phases-other.ts';
+import { streamingTasks } from './phases-stream.ts';
+import { STREAM_FLOOR_CLIENT } from './stream-floor.ts';
 import type { CpuPlacement } from './placement.ts';
 import type { BenchContext, FloorRecord, Task } from './plan.ts';
 import { SideRecord } from './side.ts';
 import type { BenchSubject } from './subject.ts';
-import { BENCH_SCHEMA_ID, BENCH_SCHEMA_VERSION, type BenchResult, type BenchSettings, type FloorFigures, type HostInfo } from './types.ts';
+import { BENCH_SCHEMA_ID, BENCH_SCHEMA_VERSION, type BenchResult, type BenchSettings, type FloorFigures, type HostInfo, type Phase } from './types.ts';
 
 export interface Progress {
   start(total: number): void;
@@ -27,6 +29,8 @@ export interface RunOptions {
   progress: Progress;
   sandbox: boolean;
   driver: string;
+  /** Filled with the milliseconds each phase took (what `--shard-durations` balances by). */
+  phaseMs?: Map<Phase, number>;
 }
 
 export function hostInfo(placement: CpuPlacement, sandbox: boolean, driver: string): HostInfo {
@@ -44,15 +48,19 @@ export function hostInfo(placement: CpuPlacement, sandbox: boolean, driver: stri
   };
 }
 
-function plan(ctx: BenchContext): Task[] {
+type PhaseTask = Task & { phase: Phase };
+
+function plan(ctx: BenchContext): PhaseTask[] {
   const on = new Set(ctx.settings.phases);
+  const of = (phase: Phase, tasks: (c: BenchContext) => Task[]): PhaseTask[] => (on.has(phase) ? tasks(ctx).map((t) => ({ ...t, phase })) : []);
   return [
-    ...(on.has('floor') ? floorTasks(ctx) : []),
-    ...(on.has('latency') ? latencyTasks(ctx) : []),
-    ...(on.has('throughput') ? concurrencyTasks(ctx) : []),
-    ...(on.has('endpoint') ? endpointTasks(ctx) : []),
-    ...(on.has('cold-start') ? coldStartTasks(ctx) : []),
-    ...(on.has('memory') ? memoryTasks(ctx) : []),
+    ...of('floor', floorTasks),
+    ...of('latency', latencyTasks),
+    ...of('throughput', concurrencyTasks),
+    ...of('endpoint', endpointTasks),
+    ...of('cold-start', coldStartTasks),
+    ...of('memory', memoryTasks),
+    ...of('streaming', streamingTasks),
   ];
 }
 
@@ -100,7 +108,9 @@ export async function runBench(o: RunOptions): Promise<BenchResult> {
   try {
     for (const task of tasks) {
       o.progress.step(task.label);
+      const t0 = performance.now();
       await task.run();
+      o.phaseMs?.set(task.phase, (o.phaseMs.get(task.phase) ?? 0) + (performance.now() - t0));
     }
   } finally {
     o.progress.done();
@@ -131,6 +141,10 @@ export async function runBench(o: RunOptions): Promise<BenchResult> {
     throughput: a.throughput,
     coldStart: a.coldStart,
     memory: a.memory,
+    ...(a.streaming ? { streaming: a.streaming } : {}),
+    ...(ctx.settings.phases.includes('streaming')
+      ? { streamingFloor: ctx.streamingFloor ? { client: STREAM_FLOOR_CLIENT, streams: ctx.streamingFloor.map((r) => r.figure()) } : null }
+      : {}),
     raw: a.raw,
     vs: b ?? null,
     comparison: b

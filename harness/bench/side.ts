@@ -1,6 +1,7 @@
 /** Everything measured for one runtime in one run, and its figures. */
 import { eventFor, payloadLabel } from './events.ts';
 import { LatencyRecorder, rateOf } from './samples.ts';
+import type { StreamRecorder } from './stream-figures.ts';
 import type { BenchSubject } from './subject.ts';
 import type { PayloadLatency, RateBlock, RawBlocks, RuntimeFigures } from './types.ts';
 
@@ -32,6 +33,8 @@ export class SideRecord {
   readonly coldStartMs: number[] = [];
   readonly firstResultMs: number[] = [];
   memory: RuntimeFigures['memory'] = null;
+  /** Set by the `streaming` phase: measured (a recorder per stream shape) or skipped, and why. */
+  streaming: { skipped: string | null; handler: string | null; recorders: StreamRecorder[] } | undefined;
 
   constructor(subject: BenchSubject, payloads: number[], probeEvents: boolean) {
     this.subject = subject;
@@ -86,6 +89,9 @@ export class SideRecord {
             }
           : null,
       memory: this.memory,
+      ...(this.streaming
+        ? { streaming: { skipped: this.streaming.skipped, handler: this.streaming.handler, streams: this.streaming.skipped === null ? this.streaming.recorders.map((r) => r.figure()) : [] } }
+        : {}),
       raw: this.raw(),
     };
   }
@@ -104,6 +110,7 @@ export class SideRecord {
       endpointThroughput: this.endpointThroughput,
       coldStartMs: this.coldStartMs.map(r2),
       firstResultMs: this.firstResultMs.map(r2),
+      ...(this.streaming?.skipped === null ? { streaming: Object.fromEntries(this.streaming.recorders.map((r) => [r.figure().stream, r.raw()])) } : {}),
     };
   }
 }

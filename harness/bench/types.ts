@@ -59,8 +59,56 @@ export interface RuntimeFigures {
   };
   coldStart: { p50Ms: number; p90Ms: number; samples: number; firstResultP50Ms: number; firstResultP90Ms: number } | null;
   memory: { peakRssMb: number; growthMb: number; rssBeforeMb: number; rssAfterMb: number; invokes: number } | null;
+  /** Streamed responses (the `streaming` phase); absent in results from before it. */
+  streaming?: StreamingFigures;
   /** Per-block data that a later `--baseline` comparison resamples. */
   raw: RawBlocks;
+}
+
+/** Bytes moved and the time they took, summed over one block of streamed invokes. */
+export interface StreamRateBlock {
+  bytes: number;
+  seconds: number;
+}
+
+/** One streamed response size, measured at the mock from its recorded arrival times. */
+export interface StreamFigure {
+  /** e.g. "8 × 64 KiB". */
+  stream: string;
+  chunks: number;
+  chunkBytes: number;
+  bytes: number;
+  invokes: number;
+  /** Event handed to /next -> first streamed byte at the mock. */
+  ttfb: LatencySummary;
+  /** Event handed to /next -> last streamed byte at the mock. */
+  complete: LatencySummary;
+  /**
+   * MiB/s from the first streamed byte to the last (the bytes after the first arrival over that
+   * span, pooled over invokes); null when every stream arrived at once (within 1 ms).
+   */
+  throughputMiBps: number | null;
+  throughputMiBpsCi: [number, number] | null;
+}
+
+export interface StreamingFigures {
+  /** Why the runtime was not measured (it does not claim `streaming`, or has no probe); null when it was. */
+  skipped: string | null;
+  /** The handler streamed from (`<module>.streaming`, docs/probe-contract.md). */
+  handler: string | null;
+  streams: StreamFigure[];
+}
+
+/** The streaming floor: bootspec's mock reading the same streams from a minimal client. */
+export interface StreamingFloor {
+  client: string;
+  streams: StreamFigure[];
+}
+
+export interface RawStream {
+  ttfb: BinnedJson[];
+  complete: BinnedJson[];
+  rate: StreamRateBlock[];
 }
 
 export interface RawBlocks {
@@ -70,6 +118,8 @@ export interface RawBlocks {
   endpointThroughput: RateBlock[];
   coldStartMs: number[];
   firstResultMs: number[];
+  /** Per stream (its label), when the `streaming` phase ran. */
+  streaming?: Record<string, RawStream>;
 }
 
 export type PlacementMode = 'split' | 'shared' | 'none';
@@ -167,13 +217,16 @@ export interface BenchResult {
   throughput: RuntimeFigures['throughput'];
   coldStart: RuntimeFigures['coldStart'];
   memory: RuntimeFigures['memory'];
+  streaming?: StreamingFigures;
+  /** Same-run floor of the `streaming` phase (absent when the phase did not run). */
+  streamingFloor?: StreamingFloor | null;
   raw: RawBlocks;
   vs: RuntimeFigures | null;
   comparison: Comparison | null;
 }
 
-export type Phase = 'floor' | 'latency' | 'throughput' | 'endpoint' | 'cold-start' | 'memory';
-export const ALL_PHASES: readonly Phase[] = ['floor', 'latency', 'throughput', 'endpoint', 'cold-start', 'memory'];
+export type Phase = 'floor' | 'latency' | 'throughput' | 'endpoint' | 'cold-start' | 'memory' | 'streaming';
+export const ALL_PHASES: readonly Phase[] = ['floor', 'latency', 'throughput', 'endpoint', 'cold-start', 'memory', 'streaming'];
 
 export interface BenchSettings {
   phases: Phase[];

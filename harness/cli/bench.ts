@@ -14,6 +14,11 @@ import { readBaseline, schemaProblems, writeResult } from '../bench/result-file.
 import { runBench, type Progress } from '../bench/runner.ts';
 import { BenchSubject } from '../bench/subject.ts';
 import { ALL_PHASES, type BenchSettings, type Phase, type PlacementMode } from '../bench/types.ts';
+import { baselineOf } from '../shard/bench-merge.ts';
+import { benchLane, benchUnit, planBenchShard, recordedBenchDurations, shardPhases } from '../shard/bench-shard.ts';
+import { parseShard } from '../shard/plan.ts';
+import { runtimeNameOf } from '../shard/run-shard.ts';
+import type { BenchShardRecord } from '../shard/types.ts';
 import { envPairs, functionConfig, intFlag, numberFlag, driverFromFlags, prepare, usage } from './common.ts';
 
 export const benchHelp = `bootspec bench <runtime> [options]
@@ -25,10 +30,14 @@ Exchanges are not recorded. Exits 1 when a comparison finds a regression.
   --json F              write the result (schemas/bench.v1.schema.json) to F
   --html DIR            write the HTML report of this result to DIR/index.html (see bootspec report)
   --markdown F          write a Markdown summary of this result; - for stdout
-  --baseline F          compare with a saved result; exit 1 on a regression
+  --baseline F          compare with a saved result; exit 1 on a regression. Repeat it to give every
+                        shard of a saved split (bench --shard i/N): they are merged first, and a
+                        missing shard is an error that names it
   --vs RUNTIME          also run RUNTIME, interleaved (A B A B …), and compare it with <runtime>
   --threshold PCT       smallest change that is a verdict, in % (default 5)
-  --phases LIST         of floor,latency,throughput,endpoint,cold-start,memory (default all)
+  --phases LIST         of floor,latency,throughput,endpoint,cold-start,memory,streaming (default
+                        all; streaming: time to first byte and MiB/s of streamed responses, for
+                        runtimes that claim the \`streaming\` feature, beside a minimal client's)
   --payloads LIST       event sizes (default 0,1k,64k,1m,6m)
   --invokes N           measured invokes per payload and runtime (default 10000; large payloads fewer)
   --warmup N            discarded invokes before measuring (default 1000)
@@ -51,6 +60,14 @@ Exchanges are not recorded. Exits 1 when a comparison finds a regression.
                         Lambda-like sandbox per environment, pinned with the placement's cpuset)
   --base-image IMAGE, --ephemeral-storage MB, --cpu share|quota   container driver, as for serve
   --no-sandbox          do not use bubblewrap even if it is installed
+  --shard i/N           measure shard i of N of the phases other than the floor (each with both
+                        sides of --vs; the same split on every machine), and the floor beside them:
+                        every figure is read against the floor of its own run. --json records the
+                        split and each phase's duration; bootspec report merges the shards' --json
+                        documents (the comparison is gated again over all figures) and names a
+                        missing shard
+  --shard-durations F   balance the shards by the phase durations recorded in earlier shards' --json
+                        documents (repeatable; a folder stands for its *.json), else by count
 `;
 
 const NULL_C = fileURLToPath(new URL('../../runtimes-under-test/null-c', import.meta.url));
@@ -106,7 +123,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       json: { type: 'string' },
       html: { type: 'string' },
       markdown: { type: 'string' },
-      baseline: { type: 'string' },
+      baseline: { type: 'string', multiple: true },
       vs: { type: 'string' },
       threshold: { type: 'string' },
       phases: { type: 'string' },
@@ -133,6 +150,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
       'ephemeral-storage': { type: 'string' },
       cpu: { type: 'string' },
       'no-sandbox': { type: 'boolean', default: false },
+      shard: { type: 'string' },
+      'shard-durations': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -146,8 +165,15 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (!['auto', 'split', 'shared', 'none'].includes(requested)) throw usage(`--pin must be auto, split, shared or none, got "${values.pin}"`);
   const auto = requested === 'auto' ? choosePlacement() : undefined;
   const pin = auto?.mode ?? (requested as PlacementMode);
-  const settings = settingsFrom(values);
-  const baseline = values.baseline === undefined ? undefined : readBaseline(values.baseline);
+  const requestedSettings = settingsFrom(values);
+  const shardSpec = parseShard(values.shard);
+  if (values['shard-durations'] !== undefined && !shardSpec) throw usage('--shard-durations balances shards: give --shard i/N too');
+  // The lane names the split's units the same way on every machine: runtime names, not folders.
+  const lane = benchLane(runtimeNameOf(positionals[0] as string), values.vs === undefined ? undefined : runtimeNameOf(values.vs), values.driver ?? 'process');
+  const shard = shardSpec && planBenchShard(lane, requestedSettings.phases, shardSpec, values['shard-durations'] && recordedBenchDurations(values['shard-durations']));
+  const settings = shard ? { ...requestedSettings, phases: shardPhases(shard, lane, requestedSettings.phases) } : requestedSettings;
+  if (shard) process.stderr.write(`bootspec: bench shard ${shard.index}/${shard.count} (group ${shard.group}, balanced by ${shard.balancedBy}): ${settings.phases.join(', ') || 'no phase of this split'}\n`);
+  const baseline = values.baseline === undefined ? undefined : baselineOf(values.baseline, readBaseline);
 
   const chosen = planPlacement(pin);
   const planned = auto ? { ...chosen, note: `${chosen.note} — ${auto.reason}` } : chosen;
@@ -169,7 +195,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
     const b = values.vs === undefined ? undefined : await subject(values.vs, values['vs-env'], 'B');
     relabel(a, b);
     const nullC = settings.phases.includes('floor') ? await subject(NULL_C, [], 'null-c (floor)') : undefined;
-    const result = await runBench({
+    const phaseMs = new Map<Phase, number>();
+    const measured = await runBench({
       subjects: b ? [a, b] : [a],
       nullC,
       settings,
@@ -177,11 +204,13 @@ export async function benchCommand(argv: string[]): Promise<number> {
       progress: values.quiet ? quietProgress : new ProgressBar(),
       sandbox: driver.pathFidelity,
       driver: driver.name,
+      phaseMs,
     });
+    const result = shard ? { ...measured, shard: withDurations(shard, lane, phaseMs) } : measured;
     if (baseline) {
       result.comparison = compare(baseline.raw, result.raw, {
         kind: 'baseline',
-        reference: `${baseline.runtime.name} (${values.baseline}, ${baseline.startedAt})`,
+        reference: `${baseline.runtime.name} (${values.baseline?.join(' + ')}, ${baseline.startedAt})`,
         candidate: `${result.runtime.name} (this run)`,
         threshold: settings.threshold,
         resamples: settings.resamples,
@@ -209,6 +238,12 @@ export async function benchCommand(argv: string[]): Promise<number> {
   } finally {
     for (const d of disposers.reverse()) await d();
   }
+}
+
+/** The shard record with what each of its own phases took here (the floor is in every shard: not a unit). */
+function withDurations(shard: BenchShardRecord, lane: string, phaseMs: ReadonlyMap<Phase, number>): BenchShardRecord {
+  const mine = [...phaseMs].filter(([p]) => p !== 'floor' && shard.owners[benchUnit(lane, p)] === shard.index);
+  return { ...shard, durationsMs: Object.fromEntries(mine.map(([p, ms]) => [benchUnit(lane, p), Math.round(ms)])) };
 }
 
 /** Names shown in tables: the runtime's name, with A/B added when both sides are the same runtime. */

@@ -11,7 +11,7 @@ import { loadDocument } from '../report/history-documents.ts';
 import { completeNights, lastBench, lastFinished, type NightLayout, nightDocuments, nightLayout, nightlyStatus } from '../report/history-nightly.ts';
 import type { NightlyStatus } from '../report/history-types.ts';
 import { parseShard } from '../shard/plan.ts';
-import { inShard, planNightlyShard } from '../shard/nightly-shard.ts';
+import { inShard, laneDurations, planNightlyShard } from '../shard/nightly-shard.ts';
 import { intFlag, usage } from './common.ts';
 import { writeReports } from './report.ts';
 
@@ -133,6 +133,7 @@ export async function nightlyCommand(argv: string[]): Promise<number> {
       keep: { type: 'string' },
       'lane-timeout': { type: 'string' },
       shard: { type: 'string' },
+      'shard-durations': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -153,9 +154,10 @@ export async function nightlyCommand(argv: string[]): Promise<number> {
   mkdirSync(layout.attemptDir, { recursive: true });
   const allLanes = lanesFor(positionals, drivers, !values['no-bench'], layout.attemptDir);
   const shardSpec = parseShard(values.shard);
-  const shard = shardSpec && planNightlyShard(allLanes, shardSpec);
+  if (values['shard-durations'] !== undefined && !shardSpec) throw usage('--shard-durations balances shards: give --shard i/N too');
+  const shard = shardSpec && planNightlyShard(allLanes, shardSpec, values['shard-durations'] && laneDurations(values['shard-durations']));
   const lanes = shard ? allLanes.filter((l) => inShard(shard, l)) : allLanes;
-  if (shard) process.stderr.write(`bootspec nightly: shard ${shard.index}/${shard.count}: ${lanes.length} of ${allLanes.length} lane(s) (group ${shard.group})\n`);
+  if (shard) process.stderr.write(`bootspec nightly: shard ${shard.index}/${shard.count}: ${lanes.length} of ${allLanes.length} lane(s) (group ${shard.group}, balanced by ${shard.balancedBy})\n`);
   const status: NightlyStatus['lanes'] = [];
   for (const lane of lanes) {
     process.stderr.write(`bootspec nightly: ${lane.kind === 'results' ? 'suite' : 'bench'} ${lane.runtime} · ${lane.driver}\n`);

@@ -24,7 +24,10 @@ newest is compared with the one before it (new failures, fixes, regressions).
                    agrees with the AWS Runtime Interface Emulator) beside index.html
 
 Results documents of one split (bootspec run --shard i/N) are merged into one run per runtime; a
-missing shard's scenarios become errors that name it, and the exit status is 1.
+missing shard's scenarios become errors that name it, and the exit status is 1. Bench documents of
+one split (bootspec bench --shard i/N) are merged into one result, each phase from the shard that
+measured it and the comparison gated again over all its figures; a missing shard's phases are
+named, and the exit status is 1. Nightly shards' lanes.json are merged into one night.
 `;
 
 export interface ReportOutputs {

@@ -25,7 +25,7 @@ export interface InputOptions {
 
 export type LoadedDocument =
   | { kind: 'results'; file: string; at: string; baseline: boolean; doc: ResultsDocument; snapshots: Array<LaneId & { snapshot: ConformanceSnapshot }> }
-  | { kind: 'bench'; file: string; at: string; baseline: boolean; snapshots: Array<LaneId & { snapshot: BenchSnapshot }> }
+  | { kind: 'bench'; file: string; at: string; baseline: boolean; snapshots: Array<LaneId & { snapshot: BenchSnapshot }>; sharded?: Json }
   | { kind: 'nightly-status'; file: string; at: string; baseline: boolean; status: NightlyStatus };
 
 function invalid(file: string, message: string, hint: string): BootspecError {
@@ -93,7 +93,13 @@ function loadBench(file: string, doc: Json, baseline: boolean): LoadedDocument {
     return [{ ...lane, snapshot }];
   });
   if (!snapshots.length) throw invalid(file, 'a bench document with no runtime named in it', 'each entry needs runtime.name (bootspec bench --json F writes it)');
-  return { kind: 'bench', file, at, baseline, snapshots };
+  // one shard of a split (bench --shard i/N): kept whole for the merge (harness/shard/merge.ts)
+  return { kind: 'bench', file, at, baseline, snapshots, ...(isObject(doc.shard) ? { sharded: doc } : {}) };
+}
+
+/** A bench document built in memory (the merge of a split's shards), read like a file would be. */
+export function benchInMemory(doc: object, file: string, baseline: boolean): LoadedDocument {
+  return loadBench(file, JSON.parse(JSON.stringify(doc)) as Json, baseline);
 }
 
 function loadStatus(file: string, doc: Json, baseline: boolean): LoadedDocument {

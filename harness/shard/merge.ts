@@ -1,13 +1,15 @@
 /**
- * Merging the results documents of one split (`run --shard i/N`) back into one: for every runtime
+ * Merging the results documents of one split (`run --shard i/N`) back into one (bench splits:
+ * bench-merge.ts; nightly lanes: nightly-shard.ts): for every runtime
  * and scenario, the result of the shard that owns it. A shard whose document is not among the
  * inputs is never dropped: each of its scenarios becomes an `error` result that names it, and the
  * merge returns the problem for the caller to print (and fail on).
  */
-import type { LoadedDocument } from '../report/history-documents.ts';
+import { benchInMemory, type LoadedDocument } from '../report/history-documents.ts';
 import type { ResultsDocument, RunDocument } from '../report/history-types.ts';
 import { summarize } from '../suite/summary.ts';
 import type { ScenarioResult } from '../suite/types.ts';
+import { type BenchShardDoc, mergeBenchShards } from './bench-merge.ts';
 import { mergeNightlyStatuses, type ShardedStatus } from './nightly-shard.ts';
 import { unitKey } from './plan.ts';
 import type { ShardRecord } from './types.ts';
@@ -29,16 +31,23 @@ const shardOf = (d: LoadedDocument): ShardRecord | undefined => (d.kind === 'res
 export function mergeShards(docs: LoadedDocument[]): ShardMerge {
   const groups = new Map<string, Sharded[]>();
   const statuses = new Map<string, Array<{ doc: LoadedDocument; status: ShardedStatus }>>();
+  const benches = new Map<string, Array<{ file: string; baseline: boolean; doc: BenchShardDoc }>>();
   const out: LoadedDocument[] = [];
   for (const d of docs) {
     const shard = shardOf(d);
     const status = statusShardOf(d);
-    if (shard) groups.set(shard.group, [...(groups.get(shard.group) ?? []), d as Sharded]);
+    const bench = d.kind === 'bench' && d.sharded ? (d.sharded as unknown as BenchShardDoc) : undefined;
+    if (bench) benches.set(bench.shard.group, [...(benches.get(bench.shard.group) ?? []), { file: d.file, baseline: d.baseline, doc: bench }]);
+    else if (shard) groups.set(shard.group, [...(groups.get(shard.group) ?? []), d as Sharded]);
     else if (status) statuses.set(status.shard.group, [...(statuses.get(status.shard.group) ?? []), { doc: d, status }]);
     else out.push(d);
   }
   const problems: string[] = [];
   for (const members of groups.values()) out.push(mergeGroup(members, problems));
+  for (const members of benches.values()) {
+    const merged = mergeBenchShards(members, problems);
+    out.push(benchInMemory(merged, members.map((m) => m.file).join(' + '), members.some((m) => m.baseline)));
+  }
   // Splits of one night (a matrix over drivers splits each driver's lanes): one status for the
   // night, since the report reads only the newest status.
   const merged = [...statuses.values()].map((members) => ({ members, status: mergeNightlyStatuses(members.map((m) => m.status), problems) }));

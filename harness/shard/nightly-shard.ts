@@ -1,9 +1,14 @@
 /**
- * `bootspec nightly --shard i/N`: the units are lanes (runtime × driver × suite or bench). Each
+ * `bootspec nightly --shard i/N`: the units are lanes (runtime × driver × suite or bench), balanced
+ * by the lane durations of an earlier night's documents when given (--shard-durations), else by
+ * count. Each
  * shard runs its lanes and writes a lanes.json that lists every lane of the split with its shard,
  * so that `bootspec report` given the shards' lanes.json marks a missing shard's lanes as not
  * finished, by name, instead of leaving them out.
  */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { BootspecError, ErrorCodes } from '../errors.ts';
 import type { LaneId, NightlyStatus } from '../report/history-types.ts';
 import { assignShards, shardGroup, weighUnits } from './plan.ts';
 import type { ShardRecord, ShardSpec } from './types.ts';
@@ -19,15 +24,51 @@ export type ShardedStatus = NightlyStatus & { shard: NightlyShard };
 
 const laneUnit = (l: LaneRef): string => `${l.kind} ${l.runtime} ${l.driver}`;
 
-export function planNightlyShard(lanes: readonly LaneRef[], spec: ShardSpec): NightlyShard {
-  const owners = assignShards(weighUnits(lanes.map(laneUnit), undefined), spec.count);
+export function planNightlyShard(lanes: readonly LaneRef[], spec: ShardSpec, durations?: ReadonlyMap<string, number>): NightlyShard {
+  const owners = assignShards(weighUnits(lanes.map(laneUnit), durations), spec.count);
   return {
     ...spec,
     group: shardGroup(owners, spec.count),
     owners: Object.fromEntries(owners),
-    balancedBy: 'count',
+    balancedBy: durations?.size ? 'recorded durations' : 'count',
     lanes: lanes.map((l) => ({ runtime: l.runtime, driver: l.driver, kind: l.kind, shard: owners.get(laneUnit(l)) as number })),
   };
+}
+
+type Doc = { runs?: Array<{ runtime?: { name?: string; driver?: string }; durationMs?: number }>; runtime?: { name?: string }; host?: { driver?: string }; durationS?: number };
+
+/**
+ * How long each lane took in an earlier night, from its documents: a results document's runs
+ * (durationMs, summed over the shards of a split run) and a bench document's durationS (summed over
+ * a bench split's shards). A folder stands for the *.json files in it (an attempt folder of
+ * `bootspec nightly`); lanes.json and other files are passed over.
+ */
+export function laneDurations(paths: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  const add = (key: string, ms: number) => ms > 0 && out.set(key, (out.get(key) ?? 0) + ms);
+  const files = paths.flatMap((p) => (isDir(p) ? readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => join(p, f)) : [p]));
+  for (const file of files) {
+    let doc: Doc;
+    try {
+      doc = JSON.parse(readFileSync(file, 'utf8')) as Doc;
+    } catch (err) {
+      throw new BootspecError(ErrorCodes.USAGE, `--shard-durations ${file}: ${(err as Error).message}`, { hint: 'pass the documents (or the attempt folder) of an earlier night: DIR/attempts/<night>/' });
+    }
+    if (Array.isArray(doc.runs)) {
+      for (const r of doc.runs) if (r.runtime?.name && r.runtime.driver && typeof r.durationMs === 'number') add(laneUnit({ kind: 'results', runtime: r.runtime.name, driver: r.runtime.driver }), r.durationMs);
+    } else if (doc.runtime?.name && typeof doc.durationS === 'number') {
+      add(laneUnit({ kind: 'bench', runtime: doc.runtime.name, driver: doc.host?.driver ?? 'process' }), doc.durationS * 1000);
+    }
+  }
+  return out;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export const inShard = (shard: NightlyShard, lane: LaneRef): boolean => shard.owners[laneUnit(lane)] === shard.index;
