@@ -1,8 +1,9 @@
 /**
- * The Lambda control plane on loopback: the Layers API, the functions API and Invoke at Lambda's
- * REST paths, so that unmodified AWS clients work against it with --endpoint-url. It serves on the
- * mock's own HTTP/1.1 transport (bodies up to the 50 MB zip limit, base64 in JSON, are read whole
- * within a bound, as every other body there), alone or behind `serve`'s invoke endpoint.
+ * The Lambda control plane on loopback: the Layers API, the functions API, Invoke and
+ * InvokeWithResponseStream at Lambda's REST paths, so that unmodified AWS clients work against it
+ * with --endpoint-url. It serves on the mock's own HTTP/1.1 transport (bodies up to the 50 MB zip
+ * limit, base64 in JSON, are read whole within a bound, as every other body there), alone or behind
+ * `serve`'s invoke endpoint.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import type { Http1Request, Http1Response, RequestListener } from '../api/http1/
 import { BOOTSTRAP_NOT_FOUND_MESSAGE } from '../environment/bootstrap.ts';
 import { ErrorCodes, isBootspecError } from '../errors.ts';
 import { answerInvocation, MAX_REQUEST_PAYLOAD } from '../invoke/http-endpoint.ts';
+import { answerStreamingFailure, answerStreamingInvocation, STREAM_INVOKE_PATH } from '../invoke/stream/stream-invoke.ts';
 import { LAMBDA_ERRORS, invalidParameter, requestTooLarge } from '../layers/lambda-errors.ts';
 import type { Caller } from '../layers/types.ts';
 import { callerOf, DEFAULT_ACCOUNT, DEFAULT_REGION } from './caller.ts';
@@ -61,7 +63,14 @@ export class ControlPlane {
     // Every body is asked for here, in the request callback, as the transport requires.
     if (invoke && req.method === 'POST') {
       const reading = req.readBody(MAX_REQUEST_PAYLOAD);
-      void this.#invoke(req, res, caller, decodeURIComponent(invoke[1] as string), reading).catch((err: unknown) => sendError(res, err, 'Invoke'));
+      void this.#invoke(req, res, caller, decodeURIComponent(invoke[1] as string), reading, false).catch((err: unknown) => sendError(res, err, 'Invoke'));
+      return;
+    }
+    // InvokeWithResponseStream: the same function environments, answered as an event stream.
+    const streamed = STREAM_INVOKE_PATH.exec(url.pathname);
+    if (streamed && req.method === 'POST') {
+      const reading = req.readBody(MAX_REQUEST_PAYLOAD);
+      void this.#invoke(req, res, caller, decodeURIComponent(streamed[1] as string), reading, true).catch((err: unknown) => sendError(res, err, 'InvokeWithResponseStream'));
       return;
     }
     const reading = req.readBody(MAX_JSON_REQUEST);
@@ -79,7 +88,7 @@ export class ControlPlane {
     })().catch((err: unknown) => sendError(res, err, operation));
   };
 
-  async #invoke(req: Http1Request, res: Http1Response, caller: Caller, name: string, reading: ReturnType<Http1Request['readBody']>): Promise<void> {
+  async #invoke(req: Http1Request, res: Http1Response, caller: Caller, name: string, reading: ReturnType<Http1Request['readBody']>, streaming: boolean): Promise<void> {
     const qualifier = new URL(req.url, 'http://localhost').searchParams.get('Qualifier');
     const f = this.functions.find(caller, qualifier === null ? name : `${name}:${qualifier}`);
     let pool: Awaited<ReturnType<FunctionRegistry['pool']>>;
@@ -91,11 +100,13 @@ export class ControlPlane {
         await reading;
         const id = randomUUID();
         const payload = JSON.stringify({ errorType: 'Runtime.InvalidEntrypoint', errorMessage: `RequestId: ${id} Error: ${isBootspecError(err, ErrorCodes.BOOTSTRAP_NOT_FOUND) ? BOOTSTRAP_NOT_FOUND_MESSAGE : (err as Error).message}` });
+        if (streaming) return answerStreamingFailure(res, id, 'Runtime.InvalidEntrypoint', payload);
         res.send(200, ['Content-Type', 'application/json', 'X-Amz-Executed-Version', '$LATEST', 'X-Amzn-RequestId', id, 'X-Amz-Function-Error', 'Unhandled'], payload);
         return;
       }
       throw err;
     }
+    if (streaming) return answerStreamingInvocation(req, res, await reading, pool);
     await answerInvocation(req, res, await reading, pool);
   }
 

@@ -87,6 +87,16 @@ class EventRelay {
   }
 }
 
+/**
+ * A failure known before any runtime ran (the control plane found no bootstrap): one InvokeComplete,
+ * as a streaming caller gets every function error.
+ */
+export function answerStreamingFailure(res: Http1Response, requestId: string, errorCode: string, errorDetails: string): void {
+  const out = res.startChunked(200, ['Content-Type', EVENT_STREAM, 'X-Amz-Executed-Version', '$LATEST', 'X-Amzn-RequestId', requestId]);
+  out.write(invokeCompleteEvent({ ErrorCode: errorCode, ErrorDetails: errorDetails }));
+  out.end();
+}
+
 function sendError(res: Http1Response, status: number, type: string, message: string): void {
   res.send(status, ['Content-Type', 'application/json', 'X-Amzn-ErrorType', type], JSON.stringify({ Type: 'User', message }));
 }
