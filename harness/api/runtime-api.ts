@@ -4,7 +4,7 @@ import { handleExtensionError } from './handlers/extension-error.ts';
 import { handleExtensionNext } from './handlers/extension-next.ts';
 import { handleExtensionRegister } from './handlers/extension-register.ts';
 import { handleInitError } from './handlers/init-error.ts';
-import { handleTelemetryStub } from './handlers/telemetry-stub.ts';
+import { handleTelemetrySubscribe, type TelemetrySubscribeState, telemetrySubscribeState } from './handlers/telemetry-subscribe.ts';
 import { handleNext } from './handlers/next.ts';
 import { handlePing } from './handlers/ping.ts';
 import { handleResult } from './handlers/result.ts';
@@ -17,6 +17,7 @@ import type { ExtensionFunctionMetadata } from './extensions/types.ts';
 import { ExchangeLog } from './recorder.ts';
 import { renderInvokeHeaders } from './render-headers.ts';
 import { matchRoute } from './router.ts';
+import { TelemetryHub } from './telemetry/hub.ts';
 import { RuntimeStateMachine, type RuntimeStateName, type Transition, type TransitionResult } from './state.ts';
 import type {
   ApiObservations,
@@ -74,10 +75,14 @@ export class RuntimeApi implements RuntimeApiState {
 
   /** The Extensions API (2020-01-01) on the same endpoint. */
   readonly extensions: ExtensionRegistry;
+  /** The Telemetry API (2022-07-01) and Logs API (2020-08-15): subscribers and what they are sent. */
+  readonly telemetry = new TelemetryHub();
+  readonly #telemetryState: TelemetrySubscribeState;
 
   private constructor(options: RuntimeApiOptions) {
     this.log = new ExchangeLog(options.record ?? true, options.excerptBytes);
     this.extensions = new ExtensionRegistry(options.extensionMetadata ?? { functionName: 'function', functionVersion: '$LATEST', handler: '', accountId: '123456789012' });
+    this.#telemetryState = telemetrySubscribeState(this.extensions, this.telemetry);
   }
 
   static async start(options: RuntimeApiOptions = {}): Promise<RuntimeApi> {
@@ -196,6 +201,7 @@ export class RuntimeApi implements RuntimeApiState {
   }
 
   async close(): Promise<void> {
+    this.telemetry.close();
     if (!this.#server?.listening) return;
     for (const ex of this.#parked) ex.res.destroy();
     this.#parked = [];
@@ -303,9 +309,9 @@ export class RuntimeApi implements RuntimeApiState {
       case 'extension-next':
         return handleExtensionNext(this.extensions, ex);
       case 'telemetry-subscribe':
-        return handleTelemetryStub(ex, 'telemetry');
       case 'logs-subscribe':
-        return handleTelemetryStub(ex, 'logs');
+        void handleTelemetrySubscribe(this.#telemetryState, ex, route.name === 'telemetry-subscribe' ? 'telemetry' : 'logs');
+        return;
       case 'extension-init-error':
       case 'extension-exit-error':
         void handleExtensionError(this.extensions, ex, route.name === 'extension-init-error' ? 'InitError' : 'ExitError');

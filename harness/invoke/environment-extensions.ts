@@ -64,7 +64,7 @@ export class EnvironmentExtensions {
       sandbox,
       names,
       env: extensionEnvironment(runtimeEnv),
-      onLine: (_name, stream, text, at) => logs.push({ at, stream, text, requestId: logs.requestId, generation }),
+      onLine: (name, stream, text, at) => logs.push({ at, stream, text, requestId: logs.requestId, generation, extension: name }),
       onExit: (name, e) => this.#exited(name, e, generation),
     });
     const reg = this.#registry;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { now } from '../clock.ts';
 import { RuntimeApi } from '../api/runtime-api.ts';
+import type { InitPhase } from '../api/telemetry/types.ts';
 import type { ApiObservations, ExchangeRecord, FaultInjection, RuntimeResult } from '../api/types.ts';
 import type { EnvironmentSandbox, ExitInfo, LogStream, RuntimeProcess } from '../drivers/types.ts';
 import { buildEnvironment } from '../environment/env.ts';
@@ -18,6 +19,7 @@ import { LogBuffer } from './log-buffer.ts';
 import { MemorySampler } from './memory-sampler.ts';
 import { fromRace, initErrorType, invokeResponse, type Raced } from './outcome.ts';
 import { initReportLine, startLine } from './platform-lines.ts';
+import { reportInit, reportInvocationEnd, reportRuntimeDone, reportStart, withTelemetry } from './telemetry-moments.ts';
 import { WatchedProcess } from './process-watch.ts';
 import { InvocationRace } from './race.ts';
 import { buildRequest, functionArn } from './request.ts';
@@ -58,6 +60,8 @@ export class ExecutionEnvironment {
   readonly logFrames: LogFrame[] = [];
   readonly logFrameErrors: (FrameError & { generation: number })[] = [];
   readonly #offerLogFd: boolean;
+  /** When the current init attempt started (its telemetry times are counted from it). */
+  #initStartedAt = 0;
 
   private constructor(api: RuntimeApi, options: ExecutionEnvironmentOptions) {
     this.api = api;
@@ -73,7 +77,7 @@ export class ExecutionEnvironment {
       shutdownGraceMs: 300,
       ...options,
     };
-    this.#logs = new LogBuffer(this.#o.record, options.onLog);
+    this.#logs = new LogBuffer(this.#o.record, withTelemetry(api.telemetry, options.onLog));
     this.#lifecycle = new EnvironmentLifecycle(options.onLifecycle);
     this.#offerLogFd = options.telemetryLogFd === true && options.driver.telemetryLogFd === true;
     this.#extensions = new EnvironmentExtensions(api.extensions, this.#lifecycle, this.#logs, options.files.optDir);
@@ -176,6 +180,8 @@ export class ExecutionEnvironment {
   async close(): Promise<void> {
     if (this.#lifecycle.closing) return;
     this.#lifecycle.to('shutting-down');
+    // Subscribers get what is buffered while their extensions still run (bounded: never holds up close).
+    await this.api.telemetry.flush();
     const proc = this.#runtime?.proc;
     if (this.#extensions.active) await this.#extensions.shutDown('spindown', proc, this.api.generation);
     else if (proc && !proc.hasExited) await shutDown(proc, this.#o.shutdownGraceMs, this.#lifecycle, this.api.generation);
@@ -233,6 +239,7 @@ export class ExecutionEnvironment {
     request.deadlineMs = Math.floor(options.deadlineMs ?? deadline);
     this.#logs.requestId = request.requestId;
     this.#logs.platform(startLine(request.requestId, o.config.functionVersion), this.api.generation);
+    reportStart(this.api.telemetry, request, o.config.functionVersion);
     const start: InvocationStart = { request, queuedAt, startedAt, timeoutMs, logMark, lines, inits, coldStart, initDurationMs };
 
     let suppressedInit = false;
@@ -241,7 +248,7 @@ export class ExecutionEnvironment {
         // resetting: the last init failed, or the runtime died since; Lambda inits again inside this invoke
         suppressedInit = true;
         const last = inits.at(-1);
-        const a = attempt === 0 && coldStart && !o.retryInitOnInvoke && last ? last : await this.#initAttempt(Math.max(0, deadline - now()));
+        const a = attempt === 0 && coldStart && !o.retryInitOnInvoke && last ? last : await this.#initAttempt(Math.max(0, deadline - now()), 'invoke');
         if (a !== last) inits.push(a);
         if (a.kind !== 'ready') return this.#finish(start, suppressedInit, { failedInit: a });
       }
@@ -274,6 +281,13 @@ export class ExecutionEnvironment {
         // one more poll of the pipes: data written before the /next may be read just after it
         await new Promise((resolve) => setImmediate(resolve));
       }
+      const telemetry = this.api.telemetry;
+      if (telemetry.active) {
+        const result = raced.tag === 'result' ? raced.r : undefined;
+        reportRuntimeDone(telemetry, { request, outcome: verdict.outcome, errorType: verdict.errorType, deliveredAt: deliveredAt ?? startedAt, result, at: result?.at ?? now() });
+        // A reset shuts the extensions down: their subscribers get what is buffered first.
+        if (raced.tag !== 'result' && this.#extensions.active) await telemetry.flush();
+      }
       // On Lambda the invocation ends when every extension subscribed to INVOKE has called event/next
       // again, within the function's timeout: that time counts in the duration.
       const ext = this.#extensions;
@@ -301,7 +315,9 @@ export class ExecutionEnvironment {
   }
 
   #finish(start: InvocationStart, suppressedInit: boolean, end: Parameters<typeof finishInvocation>[2]): InvocationRecord {
-    return finishInvocation(start, suppressedInit, end, this.#o.config.memoryMb, this.api, this.#logs);
+    const record = finishInvocation(start, suppressedInit, end, this.#o.config.memoryMb, this.api, this.#logs);
+    reportInvocationEnd(this.api.telemetry, record, this.#o.config.memoryMb, 'failedInit' in end);
+    return record;
   }
 
   /**
@@ -335,8 +351,15 @@ export class ExecutionEnvironment {
     return new InvocationRace(result, proc.hasExited ? proc.exited : undefined, timeoutMs, runtime.exitWaiters).settled;
   }
 
+  /** One init phase, reported to the Telemetry API's subscribers (phase `invoke`: a suppressed init). */
+  async #initAttempt(budgetMs: number, phase: InitPhase = 'init'): Promise<InitAttempt> {
+    const a = await this.#runInit(budgetMs, phase);
+    reportInit(this.api.telemetry, a, phase, this.#initStartedAt, this.api.extensions.registered);
+    return a;
+  }
+
   /** One init phase: a fresh runtime process (the old one killed), ended by its first /next, an error, an exit or the budget. */
-  async #initAttempt(budgetMs: number): Promise<InitAttempt> {
+  async #runInit(budgetMs: number, phase: InitPhase): Promise<InitAttempt> {
     // close() may have begun while this invoke waited: start nothing new in a closing environment
     if (this.#lifecycle.closing) throw closedError();
     this.#lifecycle.to('initializing');
@@ -350,6 +373,8 @@ export class ExecutionEnvironment {
     this.api.beginGeneration();
     const generation = this.api.generation;
     const t0 = now();
+    this.#initStartedAt = t0;
+    this.api.telemetry.beginInit(phase, t0);
     const sandbox = this.sandbox;
     const env = buildEnvironment({ config: o.config, paths: sandbox.paths, runtimeApi: this.api.address, manifestEnv: o.manifestEnv, extra: o.extraEnv });
     for (const name of o.dropEnv) delete env[name];

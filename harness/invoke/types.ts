@@ -48,6 +48,8 @@ export interface LogLine {
   /** The invocation in flight when the line arrived; undefined during init or between invocations. */
   requestId: string | undefined;
   generation: number;
+  /** Set for a line of an external extension's process: its file name. */
+  extension?: string;
 }
 
 /** What a caller may set for one invocation. `null` switches an optional /next header off. */

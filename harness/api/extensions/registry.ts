@@ -110,6 +110,12 @@ export class ExtensionRegistry implements ExtensionApiState {
     this.#wake();
   }
 
+  /** A registered extension by its identifier (any spelling Go's uuid.Parse takes), for the Telemetry API. */
+  find(id: string): ExtensionInfo | undefined {
+    const e = this.#byId.get(canonicalId(id));
+    return e && e.state !== 'Started' ? e : undefined;
+  }
+
   /** Init is over (RAPID turns registration off once the runtime is ready). */
   closeRegistration(): void {
     this.#open = false;
