@@ -11,8 +11,11 @@ export const serveHelp = `bootspec serve [<runtime>] [options]
 A drop-in for the AWS Runtime Interface Emulator: listens on 127.0.0.1 with
 POST /2015-03-31/functions/function/invocations and keeps warm execution environments.
 The same port serves Lambda's control plane for the AWS CLI and SDKs (--endpoint-url):
-the Layers API, CreateFunction & co. and Invoke for provided.al2023/provided.al2 functions.
+the Layers API, CreateFunction & co., Invoke and InvokeWithResponseStream for
+provided.al2023/provided.al2 functions.
 Without a runtime, only the control plane is served.
+Extensions in /opt/extensions get the Extensions, Telemetry (2022-07-01) and Logs (2020-08-15)
+APIs on the runtime's endpoint; telemetry goes to their listeners on 127.0.0.1.
 
   --port N              port on 127.0.0.1 (default 9000)
   --timeout S           function timeout in seconds (default 3)
