@@ -95,6 +95,14 @@ describe.skipIf(!engine).sequential('container driver', () => {
     expect(verdictOf(pjson, id)).toMatchObject({ verdict: 'skip', message: expect.stringContaining('--driver container') });
   }, 300_000);
 
+  it('offers _LAMBDA_TELEMETRY_LOG_FD through a named pipe: a runtime that splits its frames fails there as under the process driver', () => {
+    const json = join(out, 'log-fd.json');
+    cli(['run', `${FIXTURES}/splits-log-frames`, '--driver', 'container', '--only', 'telemetry-log-fd', '--no-expectations', '--quiet', '--json', json], 180_000);
+    const v = verdictOf(json, 'telemetry-log-fd.frames');
+    expect(v.verdict, v.message).toBe('fail');
+    expect(v.message).toMatch(/frame/);
+  }, 300_000);
+
   it('benchmarks a runtime in containers pinned by cpuset, floor included, and removes them', () => {
     const json = join(out, 'bench-container.json');
     const r = cli(
