@@ -1,31 +1,6 @@
-import { chmodSync, cpSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AssembledFiles } from '../harness/environment/types.ts';
-import type { ExecutionEnvironment } from '../harness/invoke/execution-environment.ts';
 import type { ScenarioContext } from '../harness/suite/context.ts';
 import { area, scenario } from '../harness/suite/define.ts';
-
-/** bootspec's own external extension: registers for INVOKE and SHUTDOWN and prints what it receives. */
-const PROBE_EXTENSION = fileURLToPath(new URL('../runtimes-under-test/extension-probe/extensions/bootspec-probe-extension', import.meta.url));
-
-/** The runtime's files with a private /opt that also holds the probe extension in /opt/extensions. */
-function withProbeExtension(t: ScenarioContext): AssembledFiles {
-  const files = t.target.files;
-  const optDir = mkdtempSync(join(t.target.workDir, 'opt-ext-'));
-  // mkdtemp makes it 0700: the container's unprivileged function user must be able to enter /opt.
-  chmodSync(optDir, 0o755);
-  cpSync(files.optDir, optDir, { recursive: true });
-  mkdirSync(join(optDir, 'extensions'), { recursive: true });
-  cpSync(PROBE_EXTENSION, join(optDir, 'extensions', 'bootspec-probe-extension'));
-  return { ...files, optDir };
-}
-
-/** The lifecycle of an environment as evidence: one line per step. */
-function lifecycleText(env: ExecutionEnvironment): string {
-  const t0 = env.lifecycle[0]?.at ?? 0;
-  return env.lifecycle.map((e) => `+${Math.round(e.at - t0)} ms ${e.kind}${e.detail ? ` (${e.detail})` : ''}`).join('\n');
-}
+import { lifecycleText, withProbeExtension } from '../harness/suite/probe-extension.ts';
 
 export default area('extensions', 'Extensions beside the runtime', [
   scenario(

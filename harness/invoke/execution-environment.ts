@@ -423,7 +423,7 @@ export class ExecutionEnvironment {
     const decoder = new LogFrameDecoder(
       (f) => {
         this.logFrames.push(f);
-        logs.push({ at: f.at, stream: 'telemetry', text: f.message, requestId: logs.requestId, generation });
+        logs.push({ at: f.at, stream: 'telemetry', text: f.message, requestId: logs.requestId, generation, loggedAt: Number(f.timestampUs) / 1000 });
       },
       (e) => this.logFrameErrors.push({ ...e, generation }),
     );

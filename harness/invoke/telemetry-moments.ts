@@ -12,10 +12,16 @@ import type { InvocationRequest, RuntimeResult } from '../api/types.ts';
 import { initErrorType } from './outcome.ts';
 import type { InitAttempt, InvocationOutcome, InvocationRecord, LogLine } from './types.ts';
 
+/** The largest time a Date holds (ECMA-262 §21.4.1.1). */
+const MAX_DATE_MS = 8.64e15;
+
 /** An environment's log sink that also hands the function's and the extensions' lines to its subscribers. */
 export function withTelemetry(hub: TelemetryHub, onLog: ((line: LogLine) => void) | undefined): (line: LogLine) => void {
   return (line) => {
-    if (line.stream !== 'platform') hub.log(line.extension === undefined ? 'function' : 'extension', line.text, line.at);
+    // A framed record is dated by its frame, as Lambda dates it (a date no Date can hold: by its
+    // arrival); an output line by its arrival.
+    const dated = line.loggedAt !== undefined && Math.abs(line.loggedAt) <= MAX_DATE_MS ? line.loggedAt : line.at;
+    if (line.stream !== 'platform') hub.log(line.extension === undefined ? 'function' : 'extension', line.text, dated);
     onLog?.(line);
   };
 }

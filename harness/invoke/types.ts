@@ -50,6 +50,11 @@ export interface LogLine {
   generation: number;
   /** Set for a line of an external extension's process: its file name. */
   extension?: string;
+  /**
+   * When the runtime says it logged the record (a telemetry log fd frame's timestamp), in ms since
+   * the epoch; unset for output lines, which are dated by their arrival.
+   */
+  loggedAt?: number;
 }
 
 /** What a caller may set for one invocation. `null` switches an optional /next header off. */

@@ -70,6 +70,8 @@ const DEFECTS = {
   'splits-log-frames': 'writes a multi-line log record to the telemetry fd as one frame per line',
   'frame-length-chars': 'puts the length of a log frame in UTF-16 code units instead of bytes',
   'ignores-log-level': 'writes JSON log records of every level, whatever AWS_LAMBDA_LOG_LEVEL says',
+  'frame-timestamp-ms': 'dates its log frames in milliseconds where the frame wants microseconds, so its records read as written in 1970',
+  'stale-tenant': "keeps the previous invocation's tenant id when Lambda-Runtime-Aws-Tenant-Id is absent",
 };
 
 const defect = process.env.BROKEN || undefined;

@@ -20,7 +20,8 @@ function frame(level, json, message, at) {
   head.writeUInt32BE((0xa55a0000 | (LEVELS[level] << 2) | 2 | (json ? 0 : 1)) >>> 0, 0);
   // DEFECT frame-length-chars: the length in UTF-16 code units, not bytes (wrong for non-ASCII text).
   head.writeUInt32BE(defect === 'frame-length-chars' ? message.length : body.length, 4);
-  head.writeBigInt64BE(BigInt(at.getTime()) * 1000n, 8);
+  // DEFECT frame-timestamp-ms: milliseconds where the frame wants microseconds (a date in 1970).
+  head.writeBigInt64BE(defect === 'frame-timestamp-ms' ? BigInt(at.getTime()) : BigInt(at.getTime()) * 1000n, 8);
   return Buffer.concat([head, body]);
 }
 
