@@ -44,8 +44,12 @@ export function reportInit(hub: TelemetryHub, a: InitAttempt, phase: InitPhase, 
   hub.endInit();
 }
 
-function tracing(request: InvocationRequest): { tracing?: TraceContext } {
-  return request.traceId ? { tracing: { type: 'X-Amzn-Trace-Id', value: request.traceId } } : {};
+/** What the invocation phase's events say of their invocation: its trace, and its tenant when it has one. */
+function tracing(request: InvocationRequest): { tracing?: TraceContext; tenantId?: string } {
+  return {
+    ...(request.traceId ? { tracing: { type: 'X-Amzn-Trace-Id', value: request.traceId } } : {}),
+    ...(request.tenantId ? { tenantId: request.tenantId } : {}),
+  };
 }
 
 export function reportStart(hub: TelemetryHub, request: InvocationRequest, version: string): void {

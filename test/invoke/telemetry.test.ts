@@ -120,6 +120,20 @@ describe('Telemetry API (2022-07-01) in an execution environment', () => {
     expect(events.filter((e) => e.type === 'platform.initStart')).toHaveLength(1);
   });
 
+  it('puts a tenant-isolated invocation\'s tenantId on platform.start, runtimeDone and report, and none on another\'s', async () => {
+    const env = await environment('telemetry');
+    const blue = await env.invoke({ event: { probe: 'echo', value: 1 }, tenantId: 'blue' });
+    const plain = await env.invoke({ event: { probe: 'echo', value: 2 } });
+    await env.close();
+    const events = received(env.logs);
+    const of = (id: string) =>
+      events
+        .filter((e) => ['platform.start', 'platform.runtimeDone', 'platform.report'].includes(e.type) && (e.record as { requestId?: string }).requestId === id)
+        .map((e) => [e.type, (e.record as { tenantId?: string }).tenantId]);
+    expect(of(blue.requestId)).toEqual([['platform.start', 'blue'], ['platform.runtimeDone', 'blue'], ['platform.report', 'blue']]);
+    expect(of(plain.requestId)).toEqual([['platform.start', undefined], ['platform.runtimeDone', undefined], ['platform.report', undefined]]);
+  });
+
   it('tells a subscriber platform.runtimeDone (timeout) before the reset shuts its extension down', async () => {
     const env = await environment('telemetry');
     const r = await env.invoke({ event: { probe: 'sleep', ms: 3000 }, timeoutMs: 300 });

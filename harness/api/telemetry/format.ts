@@ -40,16 +40,16 @@ function telemetryRecord(m: TelemetryMoment): Rendered {
         record: withError({ initializationType: INITIALIZATION_TYPE, phase: m.phase, status: m.status, metrics: { durationMs: round2(m.durationMs) } }, m.errorType),
       };
     case 'start':
-      return { type: 'platform.start', record: { requestId: m.requestId, version: m.version, ...(m.tracing ? { tracing: m.tracing } : {}) } };
+      return { type: 'platform.start', record: { requestId: m.requestId, version: m.version, ...(m.tracing ? { tracing: m.tracing } : {}), ...tenant(m.tenantId) } };
     case 'runtimeDone': {
       const metrics = { durationMs: round2(m.durationMs), ...(m.producedBytes === undefined ? {} : { producedBytes: m.producedBytes }) };
       const record = withError({ requestId: m.requestId, status: m.status }, m.errorType);
-      return { type: 'platform.runtimeDone', record: { ...record, metrics, spans: m.spans, ...(m.tracing ? { tracing: m.tracing } : {}) } };
+      return { type: 'platform.runtimeDone', record: { ...record, metrics, spans: m.spans, ...(m.tracing ? { tracing: m.tracing } : {}), ...tenant(m.tenantId) } };
     }
     case 'report':
       return {
         type: 'platform.report',
-        record: { ...withError({ requestId: m.requestId, status: m.status }, m.errorType), metrics: m.metrics, ...(m.tracing ? { tracing: m.tracing } : {}) },
+        record: { ...withError({ requestId: m.requestId, status: m.status }, m.errorType), metrics: m.metrics, ...(m.tracing ? { tracing: m.tracing } : {}), ...tenant(m.tenantId) },
       };
     case 'extension':
       return { type: 'platform.extension', record: { name: m.name, state: m.state, events: m.events } };
@@ -98,4 +98,9 @@ function logsRecord(m: TelemetryMoment, schemaVersion: string): Rendered {
 
 function round2(ms: number): number {
   return Math.round(ms * 100) / 100;
+}
+
+/** A tenant-isolated invocation's tenant id, on the events of its invocation phase (the Telemetry API only). */
+function tenant(tenantId: string | undefined): { tenantId?: string } {
+  return tenantId ? { tenantId } : {};
 }

@@ -70,7 +70,7 @@ export type TelemetryMoment =
   | { kind: 'initStart'; phase: InitPhase }
   | { kind: 'initRuntimeDone'; phase: InitPhase; status: PhaseStatus; errorType?: string }
   | { kind: 'initReport'; phase: InitPhase; status: PhaseStatus; errorType?: string; durationMs: number }
-  | { kind: 'start'; requestId: string; version: string; tracing?: TraceContext }
+  | { kind: 'start'; requestId: string; version: string; tracing?: TraceContext; tenantId?: string }
   | {
       kind: 'runtimeDone';
       requestId: string;
@@ -80,9 +80,10 @@ export type TelemetryMoment =
       producedBytes?: number;
       spans: Span[];
       tracing?: TraceContext;
+      tenantId?: string;
     }
   | { kind: 'end'; requestId: string }
-  | { kind: 'report'; requestId: string; status: PhaseStatus; errorType?: string; metrics: ReportMetrics; tracing?: TraceContext }
+  | { kind: 'report'; requestId: string; status: PhaseStatus; errorType?: string; metrics: ReportMetrics; tracing?: TraceContext; tenantId?: string }
   | { kind: 'extension'; name: string; state: string; events: string[] }
   | { kind: 'subscription'; api: TelemetryApiKind; name: string; types: TelemetryStream[] }
   | { kind: 'fault'; text: string }
