@@ -55,6 +55,7 @@ Exchanges are not recorded. Exits 1 when a comparison finds a regression.
   --seed N              bootstrap seed (default 1)
   --max-loop-seconds S  upper bound of any one timed loop (default 60)
   --timeout S, --memory MB, --handler H   function configuration, as for invoke
+  --max-concurrency N   run the function in Lambda Managed Instances mode (AWS_LAMBDA_MAX_CONCURRENCY=N)
   --quiet               no progress bar
   --driver D            how to start the runtime: process (default) or container (Docker, a
                         Lambda-like sandbox per environment, pinned with the placement's cpuset)
@@ -143,6 +144,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       'max-loop-seconds': { type: 'string' },
       timeout: { type: 'string' },
       memory: { type: 'string' },
+      'max-concurrency': { type: 'string' },
       handler: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       driver: { type: 'string' },

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import { MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB } from './limits.ts';
+import { managedVariables } from './managed.ts';
 import type { EnvironmentArgs, FunctionConfig, RuntimeManifest } from './types.ts';
 
 /** Set by Lambda; a function's configuration cannot set them (docs/requirements.md#environment). */
@@ -76,6 +77,7 @@ export function buildEnvironment(args: EnvironmentArgs): Record<string, string> 
     AWS_LAMBDA_INITIALIZATION_TYPE: config.initializationType,
     ...PLACEHOLDER_CREDENTIALS,
     ...loggingVariables(config),
+    ...managedVariables(config),
   };
   // Lambda never lets configuration override its own variables, and drops "_" names (RAPID customer.go).
   const customer = Object.fromEntries(

@@ -1,4 +1,5 @@
 import { BootspecError, ErrorCodes } from '../errors.ts';
+import { managedConcurrency } from '../environment/managed.ts';
 import { ExecutionEnvironment, type ExecutionEnvironmentOptions } from './execution-environment.ts';
 import type { InvocationRecord, InvokeOptions } from './types.ts';
 
@@ -13,6 +14,10 @@ export class EnvironmentPool {
   #busy = new Set<ExecutionEnvironment>();
   #waiting: Array<(env: ExecutionEnvironment) => void> = [];
   #creating = 0;
+  /** Lambda Managed Instances: each environment takes several invocations at once. */
+  readonly #managed: boolean;
+  /** Managed Instances: the environment being created, if any. */
+  #created: Promise<ExecutionEnvironment> | undefined;
 
   constructor(options: ExecutionEnvironmentOptions, size = 1) {
     if (!Number.isInteger(size) || size < 1) {
@@ -20,9 +25,11 @@ export class EnvironmentPool {
     }
     this.size = size;
     this.#options = options;
+    this.#managed = managedConcurrency(options.config) !== undefined;
   }
 
   async invoke(opts: InvokeOptions): Promise<InvocationRecord> {
+    if (this.#managed) return this.#invokeManaged(opts);
     const env = await this.#acquire();
     try {
       return await env.invoke(opts);
@@ -39,6 +46,39 @@ export class EnvironmentPool {
     } finally {
       this.#release(env);
     }
+  }
+
+  /**
+   * Lambda Managed Instances: an environment takes up to its maxConcurrency invocations at once; with
+   * every environment full, the invoke is refused (throttled) rather than queued, as Lambda rejects
+   * new invokes to protect those in flight
+   * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-troubleshooting.html).
+   */
+  async #invokeManaged(opts: InvokeOptions): Promise<InvocationRecord> {
+    const room = (e: ExecutionEnvironment) => e.managed !== undefined && e.managed.inFlight < e.managed.maxConcurrency;
+    let env = this.environments.find(room);
+    // An environment being created has room for those who arrive meanwhile.
+    while (!env && this.#created) {
+      await this.#created;
+      env = this.environments.find(room);
+    }
+    if (!env && this.environments.length < this.size) {
+      this.#created = ExecutionEnvironment.create(this.#options).then((e) => {
+        this.environments.push(e);
+        return e;
+      });
+      try {
+        env = await this.#created;
+      } finally {
+        this.#created = undefined;
+      }
+    }
+    if (!env) {
+      throw new BootspecError(ErrorCodes.LAMBDA_TOO_MANY_REQUESTS, 'Rate Exceeded.', {
+        hint: 'every environment is serving its maximum concurrency: raise --max-concurrency or --concurrency, or invoke less at once',
+      });
+    }
+    return env.invoke(opts);
   }
 
   async close(): Promise<void> {

@@ -92,6 +92,9 @@ exports.handler = async (event, context) => {
     case 'bytes':
       return 'x'.repeat(nonNegativeInteger(event.size, 'size'));
     case 'context':
+      // sleepMs: read the context only after the wait, so context kept in process-wide state
+      // shows another invocation's values.
+      if (event.sleepMs !== undefined) await new Promise((resolve) => setTimeout(resolve, nonNegativeInteger(event.sleepMs, 'sleepMs')));
       return contextAnswer(context);
     case 'env':
       return envAnswer(event.names);

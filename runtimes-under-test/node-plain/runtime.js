@@ -19,7 +19,21 @@ const RETRY_BACKOFF_MS = 100;
 
 // One keep-alive connection, like the AWS Node client (SPEC §1.1). No timeout anywhere: the
 // sandbox may be frozen for any time while GET /next is pending (SPEC §1.3).
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+// In Lambda Managed Instances mode each worker loop holds a parked /next while others post, so
+// each needs connections of its own.
+const MAX_CONCURRENCY = workerCount();
+const CONCURRENT = MAX_CONCURRENCY > 1 || process.env.AWS_LAMBDA_INITIALIZATION_TYPE === 'lambda-managed-instances';
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENT ? MAX_CONCURRENCY * 2 : 1 });
+
+/**
+ * How many invocations to serve at once: AWS_LAMBDA_MAX_CONCURRENCY in Managed Instances mode
+ * (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-custom.html), else one.
+ */
+function workerCount() {
+  const raw = process.env.AWS_LAMBDA_MAX_CONCURRENCY;
+  const n = raw === undefined ? 1 : Number.parseInt(raw, 10);
+  return Number.isInteger(n) && n >= 1 ? n : 1;
+}
 
 /** The invocation being handled, so a crash outside the handler's promise can still be reported. */
 let current = null;
@@ -287,6 +301,9 @@ function buildContext(invocation, headers) {
 
 /** `_X_AMZN_TRACE_ID` is the runtime's job on provided.* (SPEC §5.4): set per invoke, unset when absent. */
 function forwardTrace(headers) {
+  // One process-wide variable cannot hold the traces of several invocations at once: with
+  // concurrency it stays unset, as aws-lambda-go leaves it.
+  if (CONCURRENT) return;
   const trace = headers['lambda-runtime-trace-id'];
   if (trace === undefined) delete process.env._X_AMZN_TRACE_ID;
   else process.env._X_AMZN_TRACE_ID = trace;
@@ -523,6 +540,13 @@ async function main() {
     process.exit(1);
   }
   phase = 'invoke';
+  // Managed Instances: MAX_CONCURRENCY independent loops, each with its own /next and its own
+  // invocation state (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-custom.html).
+  const loops = Array.from({ length: CONCURRENT ? MAX_CONCURRENCY : 1 }, () => serve(handler));
+  await Promise.all(loops);
+}
+
+async function serve(handler) {
   for (;;) {
     const next = await nextInvocation();
     await runInvocation(handler, next);
