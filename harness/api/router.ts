@@ -7,6 +7,7 @@ export type Route =
   | { name: 'next' }
   | { name: 'response' | 'error'; requestId: string }
   | { name: 'init-error' }
+  | { name: 'restore-next' | 'restore-error' }
   | { name: 'ping' }
   | { name: 'extension-register' | 'extension-next' | 'extension-init-error' | 'extension-exit-error' }
   | { name: 'telemetry-subscribe' | 'logs-subscribe' }
@@ -17,7 +18,8 @@ const PREFIX = '/2018-06-01';
 const INVOCATION = '/runtime/invocation/';
 const NEXT: Route = Object.freeze({ name: 'next' });
 
-export function matchRoute(method: string, url: string): Route {
+/** `restore`: SnapStart's restore paths are routed (otherwise they are unknown, as in every other mode). */
+export function matchRoute(method: string, url: string, restore = false): Route {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   if (path.startsWith(`${EXTENSION_PREFIX}/`)) return matchExtensionRoute(method, path.slice(EXTENSION_PREFIX.length));
@@ -28,6 +30,8 @@ export function matchRoute(method: string, url: string): Route {
   if (rest === '/runtime/invocation/next') return method === 'GET' ? NEXT : notAllowed('GET');
   if (rest === '/runtime/init/error') return method === 'POST' ? { name: 'init-error' } : notAllowed('POST');
   if (rest === '/ping') return method === 'GET' ? { name: 'ping' } : notAllowed('GET');
+  if (restore && rest === '/runtime/restore/next') return method === 'GET' ? { name: 'restore-next' } : notAllowed('GET');
+  if (restore && rest === '/runtime/restore/error') return method === 'POST' ? { name: 'restore-error' } : notAllowed('POST');
   // /runtime/invocation/{id}/response|error: the id is one path segment, percent-decoded.
   if (rest.startsWith(INVOCATION)) {
     const slash = rest.indexOf('/', INVOCATION.length);

@@ -11,13 +11,18 @@ export type RuntimeStateName =
   | 'Running'
   | 'InvocationResponse'
   | 'InvocationErrorResponse'
-  | 'RuntimeResponseSentState';
+  | 'RuntimeResponseSentState'
+  // SnapStart only (restore.ts): parked on restore/next, then restored until its first /next.
+  | 'RestoreReady'
+  | 'Restoring'
+  | 'RuntimeRestoreErrorState';
 
 /** The transition a request asks for; also RAPID's target name in 403 messages. */
-export type Transition = 'Ready' | 'InitError' | 'InvocationResponse' | 'InvocationErrorResponse';
+export type Transition = 'Ready' | 'InitError' | 'InvocationResponse' | 'InvocationErrorResponse' | 'RestoreReady' | 'Restoring' | 'RestoreError';
 
 const allowed: Record<RuntimeStateName, Partial<Record<Transition, RuntimeStateName>>> = {
-  Started: { Ready: 'Ready', InitError: 'InitError' },
+  // RestoreReady: a SnapStart runtime's restore/next (the router answers it only in that mode).
+  Started: { Ready: 'Ready', InitError: 'InitError', RestoreReady: 'RestoreReady' },
   InitError: {},
   // Two parked /next calls both wait in RAPID; we record the overlap, the machine stays Ready.
   Ready: { Ready: 'Ready' },
@@ -26,11 +31,15 @@ const allowed: Record<RuntimeStateName, Partial<Record<Transition, RuntimeStateN
   InvocationResponse: {},
   InvocationErrorResponse: {},
   RuntimeResponseSentState: { Ready: 'Ready' },
+  // Restoring is the platform's move (the snapshot resumed), never a request's.
+  RestoreReady: { Restoring: 'Restoring' },
+  Restoring: { Ready: 'Ready', RestoreError: 'RuntimeRestoreErrorState' },
+  RuntimeRestoreErrorState: {},
 };
 
 export type TransitionResult = { ok: true; from: RuntimeStateName; to: RuntimeStateName } | { ok: false; from: RuntimeStateName };
 
-const TRANSITIONS: Transition[] = ['Ready', 'InitError', 'InvocationResponse', 'InvocationErrorResponse'];
+const TRANSITIONS: Transition[] = ['Ready', 'InitError', 'InvocationResponse', 'InvocationErrorResponse', 'RestoreReady', 'Restoring', 'RestoreError'];
 /** Every (state, transition) result, made once: a transition runs twice per invoke and allocates nothing. */
 const results = Object.fromEntries(
   (Object.keys(allowed) as RuntimeStateName[]).map((from) => [

@@ -8,6 +8,7 @@
  *                 │   ▼        ▼        ▼
  *                 └─ resetting ◀────────┘        (timeout, crash, failed init: /tmp kept)
  *   any of those ─▶ shutting-down ─▶ closed
+ *   SnapStart: initializing ─▶ ready (snapshot taken) ─▶ restoring ─▶ ready | resetting (restore-phase.ts)
  */
 import { now } from '../clock.ts';
 import { BootspecError, ErrorCodes } from '../errors.ts';
@@ -18,8 +19,7 @@ export type EnvironmentState =
   | 'ready'
   | 'invoking'
   | 'resetting'
-  // Reserved for SnapStart's restore phase (a snapshot resumed instead of an init): in the table,
-  // reachable from nowhere yet.
+  // SnapStart's restore phase: the snapshot resumed, until the runtime's first /next (restore-phase.ts).
   | 'restoring'
   | 'shutting-down'
   | 'closed';
@@ -33,10 +33,10 @@ const allowed: Record<EnvironmentState, Partial<Record<EnvironmentState, Environ
   fresh: { initializing: 'initializing', 'shutting-down': 'shutting-down' },
   initializing: { ready: 'ready', resetting: 'resetting', 'shutting-down': 'shutting-down' },
   // ready -> initializing: an explicit init() of a warm environment re-inits it.
-  ready: { invoking: 'invoking', initializing: 'initializing', resetting: 'resetting', 'shutting-down': 'shutting-down' },
+  ready: { invoking: 'invoking', initializing: 'initializing', resetting: 'resetting', restoring: 'restoring', 'shutting-down': 'shutting-down' },
   invoking: { ready: 'ready', resetting: 'resetting', 'shutting-down': 'shutting-down' },
   resetting: { initializing: 'initializing', 'shutting-down': 'shutting-down' },
-  restoring: {},
+  restoring: { ready: 'ready', resetting: 'resetting', 'shutting-down': 'shutting-down' },
   'shutting-down': { ready: 'shutting-down', resetting: 'shutting-down', closed: 'closed' },
   closed: { ready: 'closed', resetting: 'closed' },
 };
@@ -44,7 +44,7 @@ const allowed: Record<EnvironmentState, Partial<Record<EnvironmentState, Environ
 /** What happened to an environment, in order, for reports and scenarios. */
 export interface LifecycleEvent {
   at: number;
-  kind: 'spawn' | 'ready' | 'init-error' | 'exit' | 'kill' | 'shutdown' | 'sigterm' | 'sigkill' | 'closed';
+  kind: 'spawn' | 'ready' | 'init-error' | 'exit' | 'kill' | 'shutdown' | 'sigterm' | 'sigkill' | 'closed' | 'restore' | 'restore-error';
   generation: number;
   detail?: string;
 }

@@ -14,6 +14,8 @@ export function handleNext(api: RuntimeApiState, ex: RuntimeExchange): void {
   if (!t.ok) return ex.sendJson(403, invalidStateTransition(t.from, 'Ready'));
 
   if (t.from === 'Started') api.endInit({ kind: 'ready', at: now() });
+  // SnapStart: the first /next after restore/next ends the restore phase (api/restore.ts).
+  if (t.from === 'Restoring') api.restoreGate?.end({ kind: 'ready', at: now() });
   if (t.from === 'RuntimeResponseSentState') api.invocationEnded();
   if (t.from === 'Running') {
     api.observe('nextBeforeResult');

@@ -164,6 +164,9 @@ export class FakeApiState implements RuntimeApiState {
         () => api.machine.apply('InvocationResponse'),
         () => api.machine.responseSent(),
       ],
+      RestoreReady: [() => api.machine.apply('RestoreReady')],
+      Restoring: [() => api.machine.apply('RestoreReady'), () => api.machine.apply('Restoring')],
+      RuntimeRestoreErrorState: [() => api.machine.apply('RestoreReady'), () => api.machine.apply('Restoring'), () => api.machine.apply('RestoreError')],
     };
     for (const step of path[state]) step();
     return api;
