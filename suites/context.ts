@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { parseJson } from '../harness/suite/checks.ts';
 import type { ScenarioContext } from '../harness/suite/context.ts';
 import { area, scenario } from '../harness/suite/define.ts';
+import { awaitMarkers, linesWith, logThroughLogger, showLine } from '../harness/suite/log-records.ts';
 import type { Counter } from '../harness/suite/verify.ts';
 
 /** The probe's `context` answer (docs/probe-contract.md). */
@@ -24,6 +27,16 @@ const CLIENT_CONTEXT = {
   env: { platform: 'linux' },
 };
 const IDENTITY = { cognitoIdentityId: 'us-east-1:bootspec-identity', cognitoIdentityPoolId: 'us-east-1:bootspec-pool' };
+
+/** Two tenants of a tenant-isolated function (X-Amz-Tenant-Id values; bootspec sends no other). */
+const TENANTS = ['bootspec-tenant-blue', 'bootspec-tenant-green'] as const;
+
+/** What went wrong when the handler saw `seen` for an invocation whose tenant is `want`. */
+function tenantMiss(want: string | null, seen: string | null): string {
+  if (want === null) return `the context still shows tenant ${JSON.stringify(seen)} on an invocation without one`;
+  if (seen === null) return 'the context offers no tenant id';
+  return TENANTS.includes(seen as (typeof TENANTS)[number]) ? 'the context shows an earlier invocation\'s tenant' : 'the tenant id the handler saw is not the header\'s';
+}
 
 /** True when `v` is a parsed object (not a string) that holds every one of `needles` somewhere. */
 function parsedWith(v: unknown, needles: string[]): boolean {
@@ -145,6 +158,71 @@ export default area('context', 'The context object', [
         message: `wrong or missing context fields: ${wrong.map(([k]) => k).join(', ')}`,
         expected: JSON.stringify(Object.fromEntries(wrong)),
         actual: JSON.stringify(Object.fromEntries(wrong.map(([k]) => [k, (ctx as unknown as Record<string, unknown>)[k] ?? null]))),
+      });
+    },
+  ),
+  scenario(
+    {
+      id: 'context.tenant-id',
+      level: 'SHOULD',
+      title: 'The handler sees the invocation\'s tenant id, and none when it has none',
+      requirement: 'The context\'s tenant id is Lambda-Runtime-Aws-Tenant-Id of that invocation, and absent when the invocation carries none: never a previous invocation\'s.',
+    },
+    async (t: ScenarioContext) => {
+      const env = await t.environment();
+      // Tenant A, then no tenant, then tenant B: each answer must be that invocation's own header.
+      const steps: { tenantId: string | null; what: string }[] = [
+        { tenantId: TENANTS[0], what: `an invocation for tenant ${TENANTS[0]}` },
+        { tenantId: null, what: 'the next invocation, which has no tenant' },
+        { tenantId: TENANTS[1], what: `the next invocation, for tenant ${TENANTS[1]}` },
+      ];
+      for (const step of steps) {
+        const r = await t.probe(env, { probe: 'context' }, { tenantId: step.tenantId });
+        const ctx = t.pre.json<ProbeContext>(env, r, `the context probe of ${step.what}`, 'context');
+        // Absent, null and '' all say "no tenant" (Go's TenantID is a plain string; some probes drop null members).
+        const seen = ctx.tenantId || null;
+        if (seen === step.tenantId) continue;
+        t.fail({
+          message: tenantMiss(step.tenantId, seen),
+          expected: `${step.what}: ${JSON.stringify(step.tenantId)}`,
+          actual: JSON.stringify(ctx.tenantId ?? null),
+          records: t.records.slice(),
+        });
+      }
+    },
+  ),
+  scenario(
+    {
+      id: 'context.tenant-id-in-json-logs',
+      level: 'SHOULD',
+      feature: 'json-logs',
+      title: 'With JSON logs, the records of a tenant\'s invocation carry its tenant id',
+      requirement:
+        'With the JSON log format (AWS_LAMBDA_LOG_FORMAT=JSON), each record the function logs through the runtime\'s logger during an invocation that has a tenant carries it as `tenantId`.',
+    },
+    async (t: ScenarioContext) => {
+      const env = await t.environment({
+        logging: { format: 'JSON', applicationLogLevel: 'INFO' },
+        telemetryLogFd: t.manifest.features.includes('telemetry-log-fd'),
+      });
+      await t.given(env, { probe: 'echo', value: 1 });
+      const marker = `bootspec-tenant-log-${randomUUID().slice(0, 8)}`;
+      const tenantId = TENANTS[0];
+      const r = await logThroughLogger(t, env, [{ level: 'INFO', message: `${marker} a tenant's record` }], { tenantId });
+      await awaitMarkers(env, [marker]);
+      const line = linesWith(env, marker)[0];
+      const value = line === undefined ? undefined : parseJson(line.text);
+      const json = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+      // A record that is missing or not JSON at all is json-logs.fields' finding.
+      if (line === undefined || json === undefined) {
+        const actual = line === undefined ? 'not at all' : showLine(line);
+        t.precondition({ message: `the record "${marker}" is not one JSON object`, expected: 'one JSON object', actual, records: [r] }, 'json-logs.fields');
+      }
+      t.check(json.tenantId === tenantId, {
+        message: json.tenantId === undefined ? 'the JSON record has no tenantId' : 'the JSON record\'s tenantId is not the invocation\'s',
+        expected: `{…, "tenantId": "${tenantId}"}`,
+        actual: showLine(line),
+        records: [r],
       });
     },
   ),

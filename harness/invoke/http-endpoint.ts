@@ -1,5 +1,6 @@
 import { Http1Server } from '../api/http1/server.ts';
 import type { BodyResult, Http1Request, Http1Response, RequestListener } from '../api/http1/types.ts';
+import { ErrorCodes, isBootspecError } from '../errors.ts';
 import { checkInvokeRequest, logTail, MAX_REQUEST_PAYLOAD } from './invoke-request.ts';
 import type { EnvironmentPool } from './pool.ts';
 import { RieStreamRelay } from './stream/rie-relay.ts';
@@ -99,13 +100,14 @@ export async function answerInvocation(
   const checked = checkInvokeRequest(req, body);
   if (checked.kind === 'drop') return void res.destroy();
   if (checked.kind === 'refused') return sendJson(res, checked.status, { Type: 'User', message: checked.message });
-  const { event, clientContext, invocationType } = checked;
+  const { event, clientContext, tenantId, invocationType } = checked;
   const trace = req.headers['x-amzn-trace-id'];
   // One object shape for every request (buildRequest runs per invoke; varying shapes slow it down).
   const opts: InvokeOptions = {
     event,
     contentType: req.headers['content-type'] ?? 'application/json',
     clientContext,
+    tenantId,
     traceId: trace,
     onResponse: undefined,
     responseStream: undefined,
@@ -126,7 +128,16 @@ export async function answerInvocation(
   // A runtime that streams is relayed as the emulator relays it: chunked, as its bytes arrive.
   const relay = tail ? undefined : new RieStreamRelay(res);
   if (relay) opts.responseStream = relay.options;
-  const record = await pool.invoke(opts);
+  let record: InvocationRecord;
+  try {
+    record = await pool.invoke(opts);
+  } catch (err) {
+    // Managed Instances: every worker busy. Lambda throttles with 429 TooManyRequestsException
+    // (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
+    if (!isBootspecError(err) || err.code !== ErrorCodes.LAMBDA_TOO_MANY_REQUESTS) throw err;
+    res.send(429, ['Content-Type', 'application/json', 'X-Amzn-ErrorType', 'TooManyRequestsException'], JSON.stringify({ Reason: 'ConcurrentInvocationLimitExceeded', Type: 'User', message: err.message }));
+    return;
+  }
   relay?.complete(record);
   onInvocation?.(record);
   if (!res.answered) answerInvoke(res, record.requestId, record.response, tail ? logTail(record) : undefined);

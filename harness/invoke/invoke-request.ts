@@ -14,7 +14,7 @@ export type CheckedInvokeRequest =
   /** The caller cut the body off: there is nobody to answer. */
   | { kind: 'drop' }
   | { kind: 'refused'; status: 400 | 413; type: 'RequestTooLargeException' | 'InvalidRequestContentException'; message: string }
-  | { kind: 'ok'; event: Buffer; clientContext: string | null; invocationType: string };
+  | { kind: 'ok'; event: Buffer; clientContext: string | null; tenantId: string | null; invocationType: string };
 
 export function checkInvokeRequest(req: Http1Request, body: BodyResult): CheckedInvokeRequest {
   if (body.kind === 'truncated') return { kind: 'drop' };
@@ -23,7 +23,9 @@ export function checkInvokeRequest(req: Http1Request, body: BodyResult): Checked
   }
   const clientContext = decodeClientContext(req.headers['x-amz-client-context']);
   if (clientContext instanceof Error) return { kind: 'refused', status: 400, type: 'InvalidRequestContentException', message: clientContext.message };
-  return { kind: 'ok', event: body.body, clientContext, invocationType: req.headers['x-amz-invocation-type'] ?? 'RequestResponse' };
+  // A tenant-isolated function's caller names the tenant; the runtime gets it on /next (docs/requirements.md#context.tenant-id).
+  const tenantId = req.headers['x-amz-tenant-id'] || null;
+  return { kind: 'ok', event: body.body, clientContext, tenantId, invocationType: req.headers['x-amz-invocation-type'] ?? 'RequestResponse' };
 }
 
 /** X-Amz-Client-Context is base64 of a JSON object; the runtime gets the decoded JSON (docs/requirements.md#next). */

@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ExecutionEnvironment } from '../invoke/execution-environment.ts';
-import type { InvocationRecord, LogLine } from '../invoke/types.ts';
+import type { InvocationRecord, InvokeOptions, LogLine } from '../invoke/types.ts';
 import { describeOutcome, SETTLE_MS } from './checks.ts';
 import type { ScenarioContext } from './context.ts';
 
@@ -29,8 +29,13 @@ function unknownOp(r: InvocationRecord): boolean {
  * Logs the records through the runtime's logger. A probe without the op leaves nothing to judge;
  * a failed op is the subject's failure once a plain echo is known to work (else that is blamed).
  */
-export async function logThroughLogger(t: ScenarioContext, env: ExecutionEnvironment, records: LoggerRecord[]): Promise<InvocationRecord> {
-  const r = await t.probe(env, { probe: 'logger', records });
+export async function logThroughLogger(
+  t: ScenarioContext,
+  env: ExecutionEnvironment,
+  records: LoggerRecord[],
+  options: Omit<InvokeOptions, 'event'> = {},
+): Promise<InvocationRecord> {
+  const r = await t.probe(env, { probe: 'logger', records }, options);
   if (unknownOp(r)) t.nothingToJudge('the probe does not implement the logger operation');
   if (r.outcome !== 'success') {
     await t.baseline();

@@ -29,7 +29,7 @@ export async function answerStreamingInvocation(
   const checked = checkInvokeRequest(req, body);
   if (checked.kind === 'drop') return void res.destroy();
   if (checked.kind === 'refused') return sendError(res, checked.status, checked.type, checked.message);
-  const { event, clientContext, invocationType } = checked;
+  const { event, clientContext, tenantId, invocationType } = checked;
   if (invocationType === 'DryRun') return res.send(204, [], '');
   if (invocationType !== 'RequestResponse') {
     return sendError(res, 400, 'InvalidParameterValueException', `X-Amz-Invocation-Type must be RequestResponse or DryRun, not ${invocationType}`);
@@ -40,6 +40,7 @@ export async function answerStreamingInvocation(
     event,
     contentType: req.headers['content-type'] ?? 'application/json',
     clientContext,
+    tenantId,
     traceId: req.headers['x-amzn-trace-id'],
     requestId,
     responseStream: { callerStreams: true, onChunk: (piece) => relay.chunk(piece) },
