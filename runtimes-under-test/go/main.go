@@ -75,6 +75,7 @@ type event struct {
 	Message   string          `json:"message"`
 	ErrorType string          `json:"errorType"`
 	Ms        int64           `json:"ms"`
+	SleepMs   int64           `json:"sleepMs"` // context: wait this long first
 	File      string          `json:"file"`
 	Path      string          `json:"path"`
 	Stdout    []string        `json:"stdout"`
@@ -167,6 +168,12 @@ func handler(ctx context.Context, ev event) (any, error) {
 	case "bytes":
 		return strings.Repeat("x", ev.Size), nil
 	case "context":
+		// sleepMs: wait first, then read what this invocation sees; with
+		// AWS_LAMBDA_MAX_CONCURRENCY > 1 each /next loop is its own goroutine,
+		// so the wait holds only this one.
+		if ev.SleepMs > 0 {
+			time.Sleep(time.Duration(ev.SleepMs) * time.Millisecond)
+		}
 		return contextAnswer(ctx), nil
 	case "env":
 		out := map[string]any{}

@@ -57,6 +57,8 @@ async function run(event, context) {
     case 'bytes':
       return 'x'.repeat(Number(event.size));
     case 'context':
+      // sleepMs: wait first (a timer, so other invocations of this worker go on), then read
+      if (Number(event.sleepMs) > 0) await sleepMs(Number(event.sleepMs));
       return {
         requestId: context.awsRequestId ?? null,
         functionArn: context.invokedFunctionArn ?? null,

@@ -31,6 +31,34 @@ elif _control.startswith("sleep:"):
     time.sleep(int(_control[len("sleep:"):]) / 1000.0)
 
 
+# ---- restore controls (docs/probe-contract.md#restore-controls): SnapStart hooks ----
+# Registered with snapshot_restore_py, the registry awslambdaric 4.2.2 runs when
+# AWS_LAMBDA_INITIALIZATION_TYPE=snap-start (awslambdaric/lambda_runtime_hooks_runner.py).
+_restore_hooks = []
+_restore_control = os.environ.get("PROBE_RESTORE", "")
+
+
+def _before_snapshot():
+    _restore_hooks.append({"hook": "before-snapshot", "at": int(time.time() * 1000)})
+    if _restore_control == "before-fail":
+        raise _named_error("ProbeSnapshotError", "probe before-snapshot failure")
+
+
+def _after_restore():
+    _restore_hooks.append({"hook": "after-restore", "at": int(time.time() * 1000)})
+    if _restore_control == "fail":
+        raise _named_error("ProbeRestoreError", "probe after-restore failure")
+
+
+try:
+    from snapshot_restore_py import register_after_restore, register_before_snapshot
+
+    register_before_snapshot(_before_snapshot)
+    register_after_restore(_after_restore)
+except ImportError:  # a client without SnapStart hooks: the restore-hooks op reports none
+    pass
+
+
 # The logging level a Python user logs a record of each level with (the `logger` op).
 _LOGGER_LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARN": logging.WARNING, "ERROR": logging.ERROR}
 
@@ -112,6 +140,10 @@ def handler(event, context):
     if op == "bytes":
         return "x" * int(event["size"])
     if op == "context":
+        # sleepMs: wait first, then read what this invocation sees. With AWS_LAMBDA_MAX_CONCURRENCY
+        # awslambdaric runs one forked process per slot, so a blocking wait holds only this one.
+        if event.get("sleepMs"):
+            time.sleep(event["sleepMs"] / 1000.0)
         return _context(context)
     if op == "env":
         names = event.get("names")
@@ -123,6 +155,8 @@ def handler(event, context):
     if op == "sleep":
         time.sleep(event["ms"] / 1000.0)
         return {"sleptMs": event["ms"]}
+    if op == "restore-hooks":
+        return {"hooks": _restore_hooks}
     if op == "counter":
         _count += 1
         return {"count": _count, "pid": os.getpid(), "initId": _INIT_ID}

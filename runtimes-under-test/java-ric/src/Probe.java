@@ -68,8 +68,13 @@ public class Probe implements RequestHandler<Map<String, Object>, Object> {
         for (int i = 0; i < size; i++) sb.append('x');
         return sb.toString();
       }
-      case "context":
+      case "context": {
+        // sleepMs: wait first, then read what this invocation sees. With AWS_LAMBDA_MAX_CONCURRENCY the
+        // client runs one platform thread per slot (AWSLambda.startRuntimeLoops), so this holds one slot.
+        Object wait = event.get("sleepMs");
+        if (wait instanceof Number && ((Number) wait).longValue() > 0) sleep(((Number) wait).longValue());
         return context(context);
+      }
       case "env": {
         Object names = event.get("names");
         if (names instanceof List) {
@@ -200,7 +205,11 @@ public class Probe implements RequestHandler<Map<String, Object>, Object> {
     // A JVM cannot change its own environment, so the Java client hands the trace header to user code
     // as the system property the X-Ray SDK for Java reads (AWSLambda.setEnvVarForXrayTraceId); that is
     // Java's _X_AMZN_TRACE_ID (docs/probe-contract.md: "the probe uses the closest thing").
+    // With AWS_LAMBDA_MAX_CONCURRENCY the client sets no property; it puts the header in a thread-local
+    // of the slot's thread instead (AWSLambda.startRuntimeLoop: SdkInternalThreadLocal, key
+    // AWS_LAMBDA_X_TRACE_ID), read before the property: it is never set in the classic mode.
     String traceEnv = System.getenv("_X_AMZN_TRACE_ID");
+    if (traceEnv == null) traceEnv = concurrentTraceId();
     out.put("traceEnv", traceEnv != null ? traceEnv : System.getProperty("com.amazonaws.xray.traceHeader"));
     out.put("tenantId", context.getTenantId());
     return out;
@@ -230,6 +239,18 @@ public class Probe implements RequestHandler<Map<String, Object>, Object> {
       return out;
     } catch (IOException e) {
       throw new RuntimeException(e);
+    }
+  }
+
+  /** The client's per-thread trace header (utils-lite, on the layer's class path), or null. */
+  private static String concurrentTraceId() {
+    try {
+      Object v = Class.forName("software.amazon.awssdk.utilslite.SdkInternalThreadLocal")
+          .getMethod("get", String.class)
+          .invoke(null, "AWS_LAMBDA_X_TRACE_ID");
+      return v instanceof String ? (String) v : null;
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return null;
     }
   }
 

@@ -1,10 +1,12 @@
 //! bootspec probe function (docs/probe-contract.md, probe v1) on the `lambda_runtime` crate.
 //!
 //! Written the way a user writes a Rust Lambda function: `#[tokio::main]`,
-//! `tracing::init_default_subscriber()`, `lambda_runtime::run(service_fn(handler))`.
+//! `tracing::init_default_subscriber()`, `lambda_runtime::run(service_fn(handler))`, or
+//! `lambda_runtime::run_concurrent` on Lambda Managed Instances.
 //! Everything the suite judges (error bodies, `_X_AMZN_TRACE_ID`, context values)
 //! comes from the runtime client; the probe only reports what it sees.
 
+mod snapstart;
 mod stream;
 
 use lambda_runtime::{service_fn, Diagnostic, Error, FunctionResponse, LambdaEvent};
@@ -127,7 +129,14 @@ async fn buffered(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
             Ok(json!({"utf8Bytes": value.len(), "sha256": hex(&sum)}))
         }
         "bytes" => Ok(Value::String("x".repeat(num_field(&ev, "size") as usize))),
-        "context" => Ok(context_answer(&ctx)),
+        "context" => {
+            // sleepMs: wait first (without holding the worker), then read what this invocation sees
+            let ms = num_field(&ev, "sleepMs");
+            if ms > 0 {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+            }
+            Ok(context_answer(&ctx))
+        }
         "env" => match ev.get("names").and_then(Value::as_array) {
             Some(names) => {
                 let mut out = Map::new();
@@ -153,6 +162,7 @@ async fn buffered(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
             tokio::time::sleep(Duration::from_millis(ms)).await;
             Ok(json!({"sleptMs": ms}))
         }
+        "restore-hooks" => Ok(snapstart::hooks_answer()),
         "counter" => {
             let n = COUNT.fetch_add(1, Ordering::SeqCst) + 1;
             Ok(json!({"count": n, "pid": std::process::id(), "initId": INIT_ID.get()}))
@@ -239,5 +249,23 @@ async fn main() -> Result<(), Error> {
         std::thread::sleep(Duration::from_millis(ms.trim().parse().unwrap_or(0)));
     }
 
-    lambda_runtime::run(service_fn(handler)).await
+    // Lambda Managed Instances set AWS_LAMBDA_MAX_CONCURRENCY: then run_concurrent (feature
+    // concurrency-tokio), one /next loop per slot when the value is above 1 and the sequential loop
+    // otherwise (lambda_runtime 1.5.0 src/runtime.rs `Runtime::run_concurrent`). Without the variable
+    // the classic `run`, so a classic environment sees exactly what it always did (`run` would only
+    // warn that the variable is set).
+    // SnapStart: the probe's hooks registered with the runtime (snapstart.rs); `run` builds the
+    // same runtime with the same tracing layer (lambda_runtime 1.5.0 src/lib.rs `run`).
+    if snapstart::enabled() {
+        let hooks = std::sync::Arc::new(snapstart::ProbeHooks::from_env());
+        lambda_runtime::Runtime::new(service_fn(handler))
+            .layer(lambda_runtime::layers::TracingLayer::new())
+            .register_snapstart_resource(hooks)
+            .run()
+            .await
+    } else if std::env::var_os("AWS_LAMBDA_MAX_CONCURRENCY").is_some() {
+        lambda_runtime::run_concurrent(service_fn(handler)).await
+    } else {
+        lambda_runtime::run(service_fn(handler)).await
+    }
 }
