@@ -56,4 +56,36 @@ export default area('extensions', 'Extensions beside the runtime', [
       });
     },
   ),
+  scenario(
+    {
+      id: 'extensions.internal-registered',
+      level: 'MUST',
+      feature: 'internal-extension',
+      title: 'Registers its internal extension during init, so that SIGTERM comes at shutdown',
+      requirement:
+        'A runtime client with an internal extension (aws-lambda-go registers one so that Lambda sends SIGTERM before SIGKILL) registers it from the runtime process during init, before its first /next, and the registration is accepted; with it, the runtime gets SIGTERM at shutdown even when no external extension is present.',
+    },
+    async (t: ScenarioContext) => {
+      const env = await t.environment();
+      await t.given(env, { probe: 'echo', value: 1 });
+      const registers = env.exchanges.filter((x) => x.route === 'extension-register');
+      const shown = registers.map((x) => `${x.method} ${x.path} (${x.requestBodyExcerpt}) → ${x.status} ${x.responseBodyExcerpt}`).join('\n');
+      t.check(registers.length > 0, {
+        message: 'the runtime claims an internal extension, but its process never registered one',
+        expected: 'POST /2020-01-01/extension/register from the runtime during init',
+        actual: 'no registration',
+      });
+      t.check(registers.some((x) => x.status === 200), {
+        message: `the registration of its internal extension was refused (${registers.map((x) => x.status).join(', ')})`,
+        expected: '200, during init (before the first /next), for no event or INVOKE only (SHUTDOWN is for external extensions)',
+        actual: shown,
+        exchanges: registers,
+      });
+      await env.close();
+      // Whether the runtime then exits in its share of the budget is extensions.sigterm-exit's subject.
+      if (!env.lifecycle.some((e) => e.kind === 'sigterm' && e.detail === 'runtime')) {
+        throw new Error(`bootspec: an internal extension registered, but the shutdown sent the runtime no SIGTERM\n${lifecycleText(env)}`);
+      }
+    },
+  ),
 ]);

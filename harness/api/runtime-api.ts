@@ -16,6 +16,9 @@ import { ExtensionRegistry } from './extensions/registry.ts';
 import type { ExtensionFunctionMetadata } from './extensions/types.ts';
 import { ExchangeLog } from './recorder.ts';
 import { renderInvokeHeaders } from './render-headers.ts';
+import { handleRestoreError, handleRestoreNext, RestoreGate } from './restore.ts';
+import { dispatchManaged } from './managed/dispatch.ts';
+import { ManagedRouter } from './managed/router.ts';
 import { matchRoute } from './router.ts';
 import { TelemetryHub } from './telemetry/hub.ts';
 import { RuntimeStateMachine, type RuntimeStateName, type Transition, type TransitionResult } from './state.ts';
@@ -40,6 +43,10 @@ export interface RuntimeApiOptions {
   excerptBytes?: number;
   /** What the Extensions API tells a registering extension about the function. */
   extensionMetadata?: ExtensionFunctionMetadata;
+  /** Lambda Managed Instances: up to this many invocations at once (managed/router.ts); absent: classic. */
+  maxConcurrency?: number;
+  /** SnapStart (AWS_LAMBDA_INITIALIZATION_TYPE=snap-start): serve the restore endpoints (restore.ts). */
+  snapStart?: boolean;
 }
 
 function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
@@ -78,11 +85,18 @@ export class RuntimeApi implements RuntimeApiState {
   /** The Telemetry API (2022-07-01) and Logs API (2020-08-15): subscribers and what they are sent. */
   readonly telemetry = new TelemetryHub();
   readonly #telemetryState: TelemetrySubscribeState;
+  /** Managed-instances mode only: the invocations in flight and the idle workers (undefined: classic). */
+  readonly managed: ManagedRouter | undefined;
+  #restoreGate: RestoreGate | undefined;
 
   private constructor(options: RuntimeApiOptions) {
     this.log = new ExchangeLog(options.record ?? true, options.excerptBytes);
     this.extensions = new ExtensionRegistry(options.extensionMetadata ?? { functionName: 'function', functionVersion: '$LATEST', handler: '', accountId: '123456789012' });
     this.#telemetryState = telemetrySubscribeState(this.extensions, this.telemetry);
+    this.managed = options.maxConcurrency === undefined ? undefined : new ManagedRouter(options.maxConcurrency);
+    // Managed Instances: external extensions may register for SHUTDOWN only.
+    if (this.managed) this.extensions.shutdownOnly = true;
+    this.#restoreGate = options.snapStart === true ? new RestoreGate() : undefined;
   }
 
   static async start(options: RuntimeApiOptions = {}): Promise<RuntimeApi> {
@@ -106,7 +120,13 @@ export class RuntimeApi implements RuntimeApiState {
 
   /** The request id of the last event delivered in this generation. */
   get currentRequestId(): string | undefined {
+    if (this.managed) return this.managed.focusId;
     return this.#currentRequestId;
+  }
+
+  /** SnapStart only: this generation's restore (undefined in every other mode; api/restore.ts). */
+  get restoreGate(): RestoreGate | undefined {
+    return this.#restoreGate;
   }
 
   /** Which runtime process this is: 0 for the first init, +1 per re-init. */
@@ -139,6 +159,11 @@ export class RuntimeApi implements RuntimeApiState {
    * machine, no invocation in flight, nothing parked. Connections of the old process are cut.
    */
   beginGeneration(): void {
+    if (this.#restoreGate) {
+      this.#restoreGate.discard();
+      this.#restoreGate = new RestoreGate();
+    }
+    this.managed?.reset();
     for (const ex of this.#parked) ex.res.destroy();
     this.#parked = [];
     this.#machine = new RuntimeStateMachine();
@@ -203,8 +228,10 @@ export class RuntimeApi implements RuntimeApiState {
   async close(): Promise<void> {
     this.telemetry.close();
     if (!this.#server?.listening) return;
+    this.managed?.reset();
     for (const ex of this.#parked) ex.res.destroy();
     this.#parked = [];
+    this.#restoreGate?.discard();
     await this.#server.close();
   }
 
@@ -290,14 +317,20 @@ export class RuntimeApi implements RuntimeApiState {
   }
 
   #dispatch(req: Http1Request, res: Http1Response): void {
-    const route = matchRoute(req.method, req.url);
+    const route = matchRoute(req.method, req.url, this.restoreGate !== undefined);
     const ex = new Exchange(this.log, this, req, res, route.name);
+    if (this.managed && dispatchManaged(this.managed, this, ex, route)) return;
     switch (route.name) {
       case 'next':
         return handleNext(this, ex);
       case 'response':
       case 'error':
         return handleResult(this, ex, route.name, route.requestId);
+      case 'restore-next':
+        return handleRestoreNext(this, this.restoreGate as RestoreGate, ex);
+      case 'restore-error':
+        void handleRestoreError(this, this.restoreGate as RestoreGate, ex);
+        return;
       case 'init-error':
         void handleInitError(this, ex);
         return;

@@ -256,4 +256,14 @@ export interface RuntimeApiState extends StateProbe {
    * had open is from no live process. RAPID answers such a post as an unknown id and closes.
    */
   readonly runtimeGone: boolean;
+  /** SnapStart only: this generation's restore phase (api/restore.ts). */
+  readonly restoreGate?: RestorePhaseEnd | undefined;
+}
+
+/** How a SnapStart restore phase ended, as far as the Runtime API saw it (api/restore.ts). */
+export type RestoreOutcome = { kind: 'ready'; at: number } | { kind: 'restore-error'; report: InitErrorReport };
+
+/** What the /next handler may do to a restore in progress: end it. */
+export interface RestorePhaseEnd {
+  end(outcome: RestoreOutcome): void;
 }

@@ -39,12 +39,16 @@ export function envPairs(values: string[] | undefined): Record<string, string> {
   return out;
 }
 
-export function functionConfig(p: PreparedRuntime, flags: { timeout?: string | undefined; memory?: string | undefined }): FunctionConfig {
+export function functionConfig(p: PreparedRuntime, flags: { timeout?: string | undefined; memory?: string | undefined; 'snap-start'?: boolean | undefined; 'max-concurrency'?: string | undefined }): FunctionConfig {
   const timeoutS = numberFlag('timeout', flags.timeout, 1, 900);
   const memoryMb = intFlag('memory', flags.memory, 128, 10240);
+  // Lambda Managed Instances: several invocations at once in one environment (harness/environment/managed.ts).
+  const maxConcurrency = intFlag('max-concurrency', flags['max-concurrency'], 1, 1024);
   const config = defaultFunctionConfig(p.manifest, {
     ...(timeoutS === undefined ? {} : { timeoutS }),
     ...(memoryMb === undefined ? {} : { memoryMb }),
+    ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
+    ...(flags['snap-start'] === true ? { initializationType: 'snap-start' as const } : {}),
   });
   checkFunctionConfig(config);
   return config;
@@ -61,6 +65,8 @@ export const FUNCTION_FLAGS = {
   'ephemeral-storage': { type: 'string' },
   cpu: { type: 'string' },
   'no-sandbox': { type: 'boolean', default: false },
+  'snap-start': { type: 'boolean', default: false },
+  'max-concurrency': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -71,7 +77,7 @@ export const FUNCTION_FLAGS = {
 export async function prepareFunction(
   dir: string | undefined,
   driver: Driver,
-  values: { handler?: string | undefined; timeout?: string | undefined; memory?: string | undefined; env?: string[] | undefined },
+  values: { handler?: string | undefined; timeout?: string | undefined; memory?: string | undefined; env?: string[] | undefined; 'snap-start'?: boolean | undefined; 'max-concurrency'?: string | undefined },
 ) {
   const extraEnv = envPairs(values.env);
   const prepared = await prepare(dir, values.handler);
@@ -184,6 +190,8 @@ export function diagnose(r: InvocationRecord, initBudgetMs: number): string | un
       return `the runtime never called GET /2018-06-01/runtime/invocation/next (init budget ${initBudgetMs / 1000} s, then the function timeout): does the bootstrap read AWS_LAMBDA_RUNTIME_API and start its loop?`;
     }
     if (lastInit.kind === 'exit') return `the runtime exited (${describeExit(lastInit.exit)}) before calling /next`;
+    // SnapStart: a failed after-restore hook ends the restore, not the init (harness/api/restore.ts).
+    if (r.exchanges.some((e) => e.route === 'restore-error' && e.generation === lastInit.generation)) return `the restore failed: the runtime posted /runtime/restore/error (${r.errorType})`;
     return `the runtime reported an init error through /runtime/init/error (${r.errorType})`;
   }
   if (r.outcome === 'timeout') return `the invocation ran past its ${r.request.deadlineMs ? 'deadline' : 'timeout'}; the runtime was killed`;

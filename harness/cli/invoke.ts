@@ -12,6 +12,10 @@ Exits 0 on success, 1 when the invocation failed (function error, timeout, crash
   --event-file F        read the event from a file (- for stdin)
   --timeout S           function timeout in seconds (default 3)
   --memory MB           function memory size (default 128)
+  --max-concurrency N   Lambda Managed Instances: one environment serves up to N invocations at once
+                        (AWS_LAMBDA_MAX_CONCURRENCY; docs/requirements.md#concurrency)
+  --snap-start          a SnapStart function (AWS_LAMBDA_INITIALIZATION_TYPE=snap-start): init ends at
+                        /runtime/restore/next, then the environment is restored (docs/requirements.md#restore)
   --handler H           _HANDLER (overrides runtime.json; needed for a bare bootstrap folder)
   --env NAME=value      extra environment, e.g. --env PROBE_INIT=fail (repeatable)
   --logs                print the runtime's output and Lambda's START/END/REPORT lines to stderr
@@ -48,7 +52,7 @@ export async function invokeCommand(argv: string[]): Promise<number> {
 async function invokeOnce(
   driver: Driver,
   dir: string | undefined,
-  values: { handler?: string | undefined; timeout?: string | undefined; memory?: string | undefined; env?: string[] | undefined; logs?: boolean | undefined },
+  values: { handler?: string | undefined; timeout?: string | undefined; memory?: string | undefined; env?: string[] | undefined; logs?: boolean | undefined; 'snap-start'?: boolean | undefined },
   event: Buffer,
 ): Promise<number> {
   const { prepared, environment } = await prepareFunction(dir, driver, values);

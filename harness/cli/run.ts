@@ -44,6 +44,10 @@ Exits 0 when nothing failed or errored (and nothing differs from the expectation
   --driver D            how to start runtimes: process (default) or container (Docker: a
                         Lambda-like sandbox per environment; adds the sandbox.* scenarios)
 ${CONTAINER_FLAGS_HELP}  --no-sandbox          do not use bubblewrap even if it is installed
+  --snap-start          run every environment as a SnapStart one (AWS_LAMBDA_INITIALIZATION_TYPE=snap-start:
+                        init ends at /runtime/restore/next, then the environment is restored; docs/requirements.md#restore)
+  --max-concurrency N   AWS_LAMBDA_MAX_CONCURRENCY the concurrency.* scenarios give a runtime that
+                        claims \`concurrency\` (Lambda Managed Instances; default 4)
   --quiet               no progress lines
   --shard i/N           run shard i of N (runtime × scenario units, the same split on every machine);
                         bootspec report merges the shards' --json documents and names a missing one
@@ -83,6 +87,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       'ephemeral-storage': { type: 'string' },
       cpu: { type: 'string' },
       'no-sandbox': { type: 'boolean', default: false },
+      'snap-start': { type: 'boolean', default: false },
+      'max-concurrency': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       shard: { type: 'string' },
       'shard-durations': { type: 'string' },
@@ -167,7 +173,7 @@ interface RunOneOptions {
   pathFidelity: boolean;
   /** The driver (the container driver carries a prepared target), or why it could not start. */
   opened: OpenedDriver | BootspecError;
-  values: { handler?: string | undefined; expectations?: string | undefined; 'no-expectations'?: boolean | undefined; 'update-expectations'?: boolean | undefined; quiet?: boolean | undefined; strict?: boolean | undefined };
+  values: { handler?: string | undefined; expectations?: string | undefined; 'no-expectations'?: boolean | undefined; 'update-expectations'?: boolean | undefined; quiet?: boolean | undefined; strict?: boolean | undefined; 'snap-start'?: boolean | undefined; 'max-concurrency'?: string | undefined };
 }
 
 async function runOne(dir: string, o: RunOneOptions): Promise<RuntimeRun> {
@@ -209,6 +215,8 @@ async function runOne(dir: string, o: RunOneOptions): Promise<RuntimeRun> {
         noSandbox: o.noSandbox,
         idleMs: o.idleS * 1000,
         thorough: o.idleS >= 65,
+        ...(o.values['snap-start'] === true ? { snapStart: true } : {}),
+        ...(o.values['max-concurrency'] === undefined ? {} : { maxConcurrency: intFlag('max-concurrency', o.values['max-concurrency'], 2, 64) as number }),
       },
       { selected: o.selected, concurrency: o.concurrency, ...(quiet ? {} : { onResult: (r: ScenarioResult) => process.stderr.write(`${progressLine(name, r)}\n`) }) },
     );

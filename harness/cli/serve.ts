@@ -20,7 +20,12 @@ APIs on the runtime's endpoint; telemetry goes to their listeners on 127.0.0.1.
   --port N              port on 127.0.0.1 (default 9000)
   --timeout S           function timeout in seconds (default 3)
   --memory MB           function memory size (default 128)
+  --snap-start          a SnapStart function (AWS_LAMBDA_INITIALIZATION_TYPE=snap-start): init ends at
+                        /runtime/restore/next, then the environment is restored (docs/requirements.md#restore)
   --concurrency N       up to N environments; extra requests queue (default 1)
+  --max-concurrency N   Lambda Managed Instances: each environment serves up to N invocations at once
+                        (AWS_LAMBDA_MAX_CONCURRENCY); beyond that an invoke is refused with 429
+                        TooManyRequestsException (docs/requirements.md#concurrency)
   --handler H           _HANDLER (overrides runtime.json)
   --env NAME=value      extra environment (repeatable)
   --quiet               do not print the runtime's output and platform lines
@@ -67,7 +72,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   );
   const endpoint = await InvokeEndpoint.start({ pool, functionName: config.functionName, port, fallback: controlPlane.listener });
   process.stderr.write(
-    `bootspec: serving ${prepared.manifest.name} (${concurrency} environment${concurrency > 1 ? 's' : ''}, timeout ${config.timeoutS} s, ${config.memoryMb} MB)\n` +
+    `bootspec: serving ${prepared.manifest.name} (${concurrency} environment${concurrency > 1 ? 's' : ''}${config.maxConcurrency ? `, up to ${config.maxConcurrency} invocations each` : ''}, timeout ${config.timeoutS} s, ${config.memoryMb} MB)\n` +
       `  curl -s -d '{}' ${endpoint.url}\n  Ctrl-C stops it.\n`,
   );
   await stopSignal();

@@ -19,7 +19,7 @@ export interface RawManifest {
   layers?: string[];
   handler?: string;
   env?: Record<string, string>;
-  features?: Array<'handler-lookup' | 'streaming' | 'telemetry-log-fd' | 'json-logs' | 'extensions' | 'sigterm' | 'nodejs' | 'python'>;
+  features?: Array<'handler-lookup' | 'streaming' | 'telemetry-log-fd' | 'json-logs' | 'extensions' | 'sigterm' | 'nodejs' | 'python' | 'concurrency' | 'snapstart' | 'internal-extension'>;
   expectations?: string;
   conformance?: boolean;
 }

@@ -48,7 +48,7 @@ export interface RuntimePeek {
 }
 
 /** `nodejs` / `python`: the handler is written in that language, so its layer folders of /opt apply. */
-export type RuntimeFeature = 'handler-lookup' | 'streaming' | 'telemetry-log-fd' | 'json-logs' | 'extensions' | 'sigterm' | 'nodejs' | 'python';
+export type RuntimeFeature = 'handler-lookup' | 'streaming' | 'telemetry-log-fd' | 'json-logs' | 'extensions' | 'sigterm' | 'nodejs' | 'python' | 'concurrency' | 'snapstart' | 'internal-extension';
 
 /** The function's files, laid out on the host, ready to be mounted or used in place. */
 export interface AssembledFiles {
@@ -82,6 +82,12 @@ export interface FunctionConfig {
   logStreamName: string;
   /** The function's logging configuration (LoggingConfig); absent: Lambda's defaults, no variables. */
   logging?: FunctionLogging;
+  /**
+   * Lambda Managed Instances: the most invocations one environment serves at once
+   * (AWS_LAMBDA_MAX_CONCURRENCY). Absent or 1 with another initialization type: the classic
+   * one-at-a-time environment. See harness/environment/managed.ts.
+   */
+  maxConcurrency?: number;
 }
 
 /** https://docs.aws.amazon.com/lambda/latest/api/API_LoggingConfig.html */

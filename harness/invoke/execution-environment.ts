@@ -14,8 +14,11 @@ import { extensionInitFailure } from './extension-phases.ts';
 import { type FrameError, type LogFrame, LogFrameDecoder } from './log-frames.ts';
 import { finishInvocation, type InvocationStart } from './invocation-record.ts';
 import { endOfInit, shutDown } from './phases.ts';
+import { restoreAfterSnapshot } from './restore-phase.ts';
 import { EnvironmentLifecycle, type EnvironmentState, type LifecycleEvent } from './lifecycle.ts';
 import { LogBuffer } from './log-buffer.ts';
+import { type ManagedHost, ManagedInvoker, managedApiOptions } from './managed-invoke.ts';
+import { managedConcurrency } from '../environment/managed.ts';
 import { MemorySampler } from './memory-sampler.ts';
 import { fromRace, initErrorType, invokeResponse, type Raced } from './outcome.ts';
 import { initReportLine, startLine } from './platform-lines.ts';
@@ -62,6 +65,9 @@ export class ExecutionEnvironment {
   readonly #offerLogFd: boolean;
   /** When the current init attempt started (its telemetry times are counted from it). */
   #initStartedAt = 0;
+  /** Lambda Managed Instances: several invocations at once (managed-invoke.ts); undefined: classic. */
+  readonly managed: ManagedInvoker | undefined;
+  #managedInit: Promise<InitAttempt> | undefined;
 
   private constructor(api: RuntimeApi, options: ExecutionEnvironmentOptions) {
     this.api = api;
@@ -82,13 +88,40 @@ export class ExecutionEnvironment {
     this.#offerLogFd = options.telemetryLogFd === true && options.driver.telemetryLogFd === true;
     this.#extensions = new EnvironmentExtensions(api.extensions, this.#lifecycle, this.#logs, options.files.optDir);
     this.tmpDir = mkdtempSync(join(options.workDir, 'tmp-'));
+    const n = managedConcurrency(options.config);
+    this.managed = n === undefined ? undefined : new ManagedInvoker(n, this.#managedHost());
+  }
+
+  /** What managed-instances invocations use of this environment: one init at a time, joined by all who wait. */
+  #managedHost(): ManagedHost {
+    const o = this.#o;
+    return {
+      api: this.api,
+      config: o.config,
+      logs: this.#logs,
+      sendInvocationId: o.sendInvocationId,
+      initBudgetMs: o.initBudgetMs,
+      ready: () => this.#lifecycle.state === 'ready',
+      init: (budgetMs) => this.#managedInitOnce(budgetMs),
+      runtime: () => this.#runtime,
+      admit: this.#admit,
+    };
+  }
+
+  /** Managed Instances: one init at a time; whoever asks meanwhile waits for the same one. */
+  #managedInitOnce(budgetMs: number): Promise<InitAttempt> {
+    this.#managedInit ??= this.#initAttempt(budgetMs).finally(() => {
+      this.#managedInit = undefined;
+    });
+    return this.#managedInit;
   }
 
   static async create(options: ExecutionEnvironmentOptions): Promise<ExecutionEnvironment> {
     const c = options.config;
     const accountId = functionArn(c).split(':')[4] ?? '';
     const extensionMetadata = { functionName: c.functionName, functionVersion: c.functionVersion, handler: c.handler, accountId };
-    const api = await RuntimeApi.start({ record: options.recordExchanges ?? options.record ?? true, extensionMetadata });
+    const snapStart = c.initializationType === 'snap-start';
+    const api = await RuntimeApi.start({ ...managedApiOptions(c), record: options.recordExchanges ?? options.record ?? true, extensionMetadata, snapStart });
     const env = new ExecutionEnvironment(api, options);
     // The sandbox (a container) exists before Init starts, as on Lambda: its set-up is not init time.
     const sandbox = { taskRoot: options.files.taskRoot, optDir: options.files.optDir, tmpDir: env.tmpDir, memoryMb: options.config.memoryMb };
@@ -164,11 +197,13 @@ export class ExecutionEnvironment {
 
   /** Runs the init phase now (a warm-up), instead of at the first invoke. */
   init(): Promise<InitAttempt> {
+    if (this.managed) return this.#managedInitOnce(this.#o.initBudgetMs);
     return this.#slots.run(this.#initTask, undefined, this.#admit);
   }
 
   /** Invokes the function once; invocations are served one at a time, in call order. */
   invoke(options: InvokeOptions = {}): Promise<InvocationRecord> {
+    if (this.managed) return this.managed.invoke(options);
     return this.#slots.run(this.#invokeTask, options, this.#admit);
   }
 
@@ -353,7 +388,10 @@ export class ExecutionEnvironment {
 
   /** One init phase, reported to the Telemetry API's subscribers (phase `invoke`: a suppressed init). */
   async #initAttempt(budgetMs: number, phase: InitPhase = 'init'): Promise<InitAttempt> {
-    const a = await this.#runInit(budgetMs, phase);
+    const init = await this.#runInit(budgetMs, phase);
+    // SnapStart: an init that ended at restore/next is followed by its restore phase (restore-phase.ts).
+    const restore = { t0: this.#initStartedAt, budgetMs: this.#o.initBudgetMs, exitGraceMs: this.#o.initErrorExitGraceMs };
+    const a = await restoreAfterSnapshot(this.api, this.#runtime?.proc, init, restore, this.#lifecycle);
     reportInit(this.api.telemetry, a, phase, this.#initStartedAt, this.api.extensions.registered);
     return a;
   }

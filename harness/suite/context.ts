@@ -22,6 +22,10 @@ export interface RunTarget {
   /** Idle gap of the long-poll scenario (ms). */
   idleMs: number;
   thorough: boolean;
+  /** `run --snap-start`: every environment is a SnapStart one (AWS_LAMBDA_INITIALIZATION_TYPE=snap-start). */
+  snapStart?: boolean;
+  /** `run --max-concurrency N`: the concurrency the concurrency.* scenarios use (default 4). */
+  maxConcurrency?: number;
 }
 
 export interface FailureDetail {
@@ -78,6 +82,10 @@ export interface EnvironmentSpec {
   logging?: FunctionLogging;
   /** Offer `_LAMBDA_TELEMETRY_LOG_FD` and decode its frames (when the driver can: `telemetryLogFdOffered`). */
   telemetryLogFd?: boolean;
+  /** SnapStart: init ends at restore/next, then the environment is restored (harness/invoke/restore-phase.ts). Default: the run's. */
+  snapStart?: boolean;
+  /** Lambda Managed Instances: up to this many invocations at once (AWS_LAMBDA_MAX_CONCURRENCY); see harness/environment/managed.ts. */
+  maxConcurrency?: number;
 }
 
 /**
@@ -139,6 +147,8 @@ export class ScenarioContext {
         memoryMb: spec.memoryMb ?? 128,
         ...(spec.handler === undefined ? {} : { handler: spec.handler }),
         ...(spec.logging === undefined ? {} : { logging: spec.logging }),
+        ...((spec.snapStart ?? this.target.snapStart) === true ? { initializationType: 'snap-start' as const } : {}),
+        ...(spec.maxConcurrency === undefined ? {} : { maxConcurrency: spec.maxConcurrency }),
       }),
       manifestEnv: m.env,
       extraEnv: spec.extraEnv ?? {},

@@ -63,6 +63,11 @@ function canonicalId(s: string): string {
 
 export class ExtensionRegistry implements ExtensionApiState {
   readonly #metadata: ExtensionFunctionMetadata;
+  /**
+   * Lambda Managed Instances: extensions may register for SHUTDOWN only (403 Extension.InvalidEventType otherwise).
+   * https://github.com/aws/aws-lambda-runtime-interface-emulator/blob/4fa21571526087e3a0076b9fecf67a79e3927994/internal/lambda-managed-instances/core/externalagent.go
+   */
+  shutdownOnly = false;
   #byId = new Map<string, Extension>();
   #external = new Map<string, Extension>();
   #open = true;
@@ -184,7 +189,7 @@ export class ExtensionRegistry implements ExtensionApiState {
   register(name: string, events: readonly string[]): RegisterResult {
     const external = this.#external.get(name);
     for (const ev of events) {
-      const why = validateEvent(ev, external !== undefined);
+      const why = this.shutdownOnly && ev !== 'SHUTDOWN' ? 'ErrorInvalidEventType' : validateEvent(ev, external !== undefined);
       if (why) return { ok: false, errorType: ExtensionErrorType.InvalidEventType, errorMessage: `${ev}: ${why}` };
     }
     let e = external;

@@ -58,6 +58,16 @@ const DEFECTS = {
   'needs-invocation-id': 'crashes when Lambda-Runtime-Invocation-Id is absent',
   'untouched-memory': "its probe's memory operation reserves memory without touching it",
   'case-sensitive-headers': 'finds /next headers only under their exact canonical spelling',
+  'mixes-concurrent-context': 'keeps the invocation context in one module-level variable, so concurrent handlers read the newest invocation\'s context (Managed Instances)',
+  'ignores-max-concurrency': 'always runs 2 worker loops in Managed Instances mode, whatever AWS_LAMBDA_MAX_CONCURRENCY says',
+  'exceeds-max-concurrency': 'runs one worker loop more than AWS_LAMBDA_MAX_CONCURRENCY, retrying a refused GET /next (Managed Instances)',
+  'serializes-handlers': 'asks for events concurrently but runs one handler at a time (Managed Instances)',
+  'error-ends-all': 'exits after posting a handler error in Managed Instances mode, ending the other invocations in flight',
+  'dies-on-410': 'exits when a late post is answered 410 InvokeTimeout (Managed Instances)',
+  'restore-hooks-out-of-order': 'runs its after-restore hooks before calling /runtime/restore/next (SnapStart)',
+  'after-restore-error-to-init-error': 'reports a failed after-restore hook to /runtime/init/error instead of /runtime/restore/error (SnapStart)',
+  'before-snapshot-error-ignored': 'logs a failed before-snapshot hook and calls /runtime/restore/next anyway (SnapStart)',
+  'exits-after-restore': 'exits once restored instead of asking for the first event (SnapStart)',
   'ignores-sigterm': 'ignores SIGTERM, so at shutdown it runs on until SIGKILL',
   'extension-intolerant': 'refuses to start when /opt/extensions holds anything (it takes unknown files in /opt for a broken layer)',
   'buffers-stream': 'holds every write of a streamed response and sends the whole body at the end',
@@ -70,8 +80,10 @@ const DEFECTS = {
   'splits-log-frames': 'writes a multi-line log record to the telemetry fd as one frame per line',
   'frame-length-chars': 'puts the length of a log frame in UTF-16 code units instead of bytes',
   'ignores-log-level': 'writes JSON log records of every level, whatever AWS_LAMBDA_LOG_LEVEL says',
+  'late-internal-extension': 'registers its internal extension only after its first /next, when Lambda no longer accepts registrations',
   'frame-timestamp-ms': 'dates its log frames in milliseconds where the frame wants microseconds, so its records read as written in 1970',
   'stale-tenant': "keeps the previous invocation's tenant id when Lambda-Runtime-Aws-Tenant-Id is absent",
+  'json-logs-no-tenant': 'writes JSON log records without tenantId, even during an invocation that has a tenant',
 };
 
 const defect = process.env.BROKEN || undefined;
@@ -104,6 +116,34 @@ function unprefixedNext(runtimeApi) {
       res.on('error', resolve);
     });
     req.on('error', resolve);
+  });
+}
+
+let internalExtensionTried = false;
+
+/**
+ * late-internal-extension: registers an internal extension (no events, as aws-lambda-go's SIGTERM
+ * one) once, after init has ended; Lambda refuses it, and the answer is only logged.
+ */
+function registerInternalExtensionLate(runtimeApi) {
+  if (internalExtensionTried) return Promise.resolve();
+  internalExtensionTried = true;
+  return new Promise((resolve) => {
+    const body = JSON.stringify({ events: [] });
+    const req = http.request(
+      `http://${runtimeApi}/2020-01-01/extension/register`,
+      { method: 'POST', agent: false, headers: { 'Lambda-Extension-Name': 'broken-base-sigterm', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          process.stderr.write(`[broken runtime] internal extension registration answered ${res.statusCode}\n`);
+          resolve();
+        });
+        res.on('error', resolve);
+      },
+    );
+    req.on('error', resolve);
+    req.end(body);
   });
 }
 
@@ -202,11 +242,37 @@ function holdOutput() {
   };
 }
 
+/** mixes-concurrent-context: the context lives in one variable; handlers read whatever it holds now. */
+let latestContext;
+function sharedContext(context) {
+  latestContext = context;
+  return new Proxy(
+    {},
+    {
+      get(_, key) {
+        const value = latestContext[key];
+        return typeof value === 'function' ? value.bind(latestContext) : value;
+      },
+    },
+  );
+}
+
+/** serializes-handlers: one handler at a time, the others queue behind it. */
+let handlerLock = Promise.resolve();
+function oneAtATime(run) {
+  const turn = handlerLock.then(run);
+  handlerLock = turn.catch(() => undefined);
+  return turn;
+}
+
 module.exports = {
   DEFECTS,
+  sharedContext,
+  oneAtATime,
   defect,
   sleep,
   unprefixedNext,
+  registerInternalExtensionLate,
   pollForever,
   hangForever,
   wipeTmp,

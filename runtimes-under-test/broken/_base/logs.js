@@ -36,8 +36,8 @@ function writeRecord(fd, level, json, message, at) {
   for (const part of parts) fs.writeSync(fd, frame(level, json, part, at));
 }
 
-/** Patches console.* when Lambda asks for JSON logs or offers the telemetry fd; `requestId()` is the invocation's. */
-function patchConsole(requestId) {
+/** Patches console.* when Lambda asks for JSON logs or offers the telemetry fd; `requestId()` and `tenantId()` are the invocation's. */
+function patchConsole(requestId, tenantId) {
   const fdVariable = process.env._LAMBDA_TELEMETRY_LOG_FD;
   const json = process.env.AWS_LAMBDA_LOG_FORMAT === 'JSON';
   if (fdVariable === undefined && !json) return;
@@ -54,8 +54,11 @@ function patchConsole(requestId) {
       const at = new Date();
       const message = util.format(...args);
       const id = requestId();
+      // A tenant-isolated invocation's records carry its tenant (dg/tenant-isolation-monitor.html).
+      // DEFECT json-logs-no-tenant: the records never say which tenant they belong to.
+      const tenant = defect === 'json-logs-no-tenant' ? undefined : tenantId();
       const text = json
-        ? JSON.stringify({ timestamp: at.toISOString(), level, requestId: id, message })
+        ? JSON.stringify({ timestamp: at.toISOString(), level, requestId: id, message, ...(tenant ? { tenantId: tenant } : {}) })
         : `${at.toISOString()}\t${id ?? 'undefined'}\t${level}\t${message}`;
       writeRecord(fd, level, json, text, at);
     };

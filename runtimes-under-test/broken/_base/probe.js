@@ -25,6 +25,22 @@ if (initControl !== undefined && initControl.startsWith('exit:')) process.exit(N
 if (initControl !== undefined && initControl.startsWith('sleep:')) sleepSync(Number(initControl.slice(6)));
 
 const initId = crypto.randomUUID();
+
+// Restore controls (docs/probe-contract.md#restore-controls): SnapStart hooks, registered with the
+// runtime's registry when it offers one (snapstart.js), each recording when it ran.
+const restoreControl = process.env.PROBE_RESTORE;
+const restoreHooks = [];
+const snapshotHooks = globalThis[Symbol.for('bootspec.snapshot-hooks')];
+if (snapshotHooks !== undefined) {
+  snapshotHooks.beforeSnapshot.push(() => {
+    restoreHooks.push({ hook: 'before-snapshot', at: Date.now() });
+    if (restoreControl === 'before-fail') throw probeError('ProbeSnapshotError', 'probe before-snapshot failure');
+  });
+  snapshotHooks.afterRestore.push(() => {
+    restoreHooks.push({ hook: 'after-restore', at: Date.now() });
+    if (restoreControl === 'fail') throw probeError('ProbeRestoreError', 'probe after-restore failure');
+  });
+}
 let count = 0;
 
 function badRequest(message) {
@@ -92,6 +108,9 @@ exports.handler = async (event, context) => {
     case 'bytes':
       return 'x'.repeat(nonNegativeInteger(event.size, 'size'));
     case 'context':
+      // sleepMs: read the context only after the wait, so context kept in process-wide state
+      // shows another invocation's values.
+      if (event.sleepMs !== undefined) await new Promise((resolve) => setTimeout(resolve, nonNegativeInteger(event.sleepMs, 'sleepMs')));
       return contextAnswer(context);
     case 'env':
       return envAnswer(event.names);
@@ -103,6 +122,8 @@ exports.handler = async (event, context) => {
       await new Promise((resolve) => setTimeout(resolve, ms));
       return { sleptMs: ms };
     }
+    case 'restore-hooks':
+      return { hooks: restoreHooks };
     case 'counter':
       count += 1;
       return { count, pid: process.pid, initId };

@@ -11,6 +11,7 @@ const { pathToFileURL } = require('node:url');
 const { randomUUID } = require('node:crypto');
 const defects = require('./defects.js');
 const logs = require('./logs.js');
+const snapstart = require('./snapstart.js');
 
 const { defect } = defects;
 
@@ -26,7 +27,21 @@ const RETRY_BACKOFF_MS = 100;
 
 // One keep-alive connection, like the AWS Node client (SPEC §1.1). No timeout anywhere: the
 // sandbox may be frozen for any time while GET /next is pending (SPEC §1.3).
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+// In Lambda Managed Instances mode each worker loop holds a parked /next while others post, so
+// each needs connections of its own.
+const MAX_CONCURRENCY = workerCount();
+const CONCURRENT = MAX_CONCURRENCY > 1 || process.env.AWS_LAMBDA_INITIALIZATION_TYPE === 'lambda-managed-instances';
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENT ? MAX_CONCURRENCY * 2 + 2 : 1 });
+
+/**
+ * How many invocations to serve at once: AWS_LAMBDA_MAX_CONCURRENCY in Managed Instances mode
+ * (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-custom.html), else one.
+ */
+function workerCount() {
+  const raw = process.env.AWS_LAMBDA_MAX_CONCURRENCY;
+  const n = raw === undefined ? 1 : Number.parseInt(raw, 10);
+  return Number.isInteger(n) && n >= 1 ? n : 1;
+}
 
 /** The invocation being handled, so a crash outside the handler's promise can still be reported. */
 let current = null;
@@ -125,6 +140,8 @@ function checkPostAnswer(what, res) {
     log(`${what} answered 413 (payload too large), the platform failed the invocation; going on: ${excerpt(res.body)}`);
     return;
   }
+  // DEFECT dies-on-410: a late post's 410 InvokeTimeout taken for a fatal answer.
+  if (defect === 'dies-on-410' && res.status === 410) fatal(`${what} answered 410`);
   if (res.status >= 400 && res.status < 500) {
     log(`${what} answered ${res.status}; going on: ${excerpt(res.body)}`);
     return;
@@ -165,7 +182,7 @@ function errorRequest(err) {
   return { errorMessage: String(err), errorType: 'Error', stackTrace: [] };
 }
 
-async function postInitError(err) {
+async function postInitError(err, errorTypeHeader) {
   const body = errorRequest(err);
   log(`init failed: ${body.errorType}: ${body.errorMessage}`);
   // DEFECT init-error-silent: says nothing to the Runtime API.
@@ -177,7 +194,7 @@ async function postInitError(err) {
   }
   await post('POST /runtime/init/error', '/runtime/init/error', {
     'Content-Type': 'application/json',
-    'Lambda-Runtime-Function-Error-Type': headerSafe(body.errorType) ?? 'Runtime.Unknown',
+    'Lambda-Runtime-Function-Error-Type': errorTypeHeader ?? headerSafe(body.errorType) ?? 'Runtime.Unknown',
   }, jsonBody(body));
 }
 
@@ -236,6 +253,8 @@ async function postInvocationError(invocation, err) {
   await post(`POST /${what}`, invocationPath(invocation, what), headers, jsonBody(body));
   // DEFECT exit-after-error: one process per failure.
   if (defect === 'exit-after-error') process.exit(1);
+  // DEFECT error-ends-all: the same, only with several invocations in flight.
+  if (defect === 'error-ends-all' && CONCURRENT) process.exit(1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -339,8 +358,16 @@ function buildContext(invocation, headers) {
       identity: headers['lambda-runtime-cognito-identity'] ?? null,
     };
   }
+  // DEFECT stale-tenant: an invocation without a tenant shows the last one that had a tenant.
+  if (defect === 'stale-tenant') {
+    const context = correctContext(invocation, headers, deadlineMs, memory);
+    lastTenant = context.tenantId ?? lastTenant;
+    return { ...context, tenantId: lastTenant };
+  }
   return correctContext(invocation, headers, deadlineMs, memory);
 }
+
+let lastTenant = null;
 
 function correctContext(invocation, headers, deadlineMs, memory) {
   return {
@@ -364,6 +391,9 @@ function correctContext(invocation, headers, deadlineMs, memory) {
 /** `_X_AMZN_TRACE_ID` is the runtime's job on provided.* (SPEC §5.4): set per invoke, unset when absent. */
 let traceForwarded = false;
 function forwardTrace(headers) {
+  // One process-wide variable cannot hold the traces of several invocations at once: with
+  // concurrency it stays unset, as aws-lambda-go leaves it.
+  if (CONCURRENT) return;
   // DEFECT stale-trace: only the first invoke's trace id is ever set.
   if (defect === 'stale-trace' && traceForwarded) return;
   traceForwarded = true;
@@ -611,6 +641,11 @@ async function nextInvocation() {
     } catch (err) {
       fatal(`GET /runtime/invocation/next failed: ${err.code || err.message}`);
     }
+    // DEFECT exceeds-max-concurrency: its extra loop asks again when refused (200 ms apart).
+    if (defect === 'exceeds-max-concurrency' && CONCURRENT && res.status === 500) {
+      await defects.sleep(200);
+      continue;
+    }
     // DEFECT retries-next-forever: asks again instead of exiting (20 ms apart, to spare the recorder).
     if (defect === 'retries-next-forever' && res.status !== 200) {
       log(`GET /runtime/invocation/next answered ${res.status}; asking again`);
@@ -649,6 +684,7 @@ async function runInvocation(handler, next) {
   const invocation = {
     requestId: next.headers['lambda-runtime-aws-request-id'],
     invocationId: next.headers['lambda-runtime-invocation-id'],
+    tenantId: next.headers['lambda-runtime-aws-tenant-id'],
     answered: false,
   };
   // DEFECT prints-platform-lines: the platform's START line, printed by the runtime.
@@ -664,7 +700,11 @@ async function runInvocation(handler, next) {
     const context = buildContext(invocation, next.headers);
     const event = parseEvent(next.body);
     if (handler[STREAMING]) return await runStreamingHandler(handler, invocation, event, context);
-    body = serializeResult(await callHandler(handler, event, context));
+    // DEFECT mixes-concurrent-context: the handler's context is a view of one shared variable.
+    const seen = defect === 'mixes-concurrent-context' && CONCURRENT ? defects.sharedContext(context) : context;
+    // DEFECT serializes-handlers: handlers take turns.
+    const run = () => callHandler(handler, event, seen);
+    body = serializeResult(await (defect === 'serializes-handlers' && CONCURRENT ? defects.oneAtATime(run) : run()));
   } catch (err) {
     failed = true;
     failure = err;
@@ -760,7 +800,8 @@ async function main() {
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
   // JSON logs and the telemetry log fd, when Lambda asks for them (logs.js).
-  logs.patchConsole(() => current?.requestId);
+  logs.patchConsole(() => current?.requestId, () => current?.tenantId);
+  snapstart.registry(); // SnapStart hooks the function registers while it loads (snapstart.js)
   let handler;
   try {
     handler = await initHandler();
@@ -772,9 +813,23 @@ async function main() {
   if (defect === 'unprefixed-call') await defects.unprefixedNext(RUNTIME_API);
   // DEFECT slow-init: more than the 10 s init budget before the first /next (on a cold /tmp only).
   if (defect === 'slow-init') await defects.slowFirstStart();
+  if (process.env.AWS_LAMBDA_INITIALIZATION_TYPE === 'snap-start') await snapstart.restore({ call, post, postInitError, errorRequest, jsonBody, log, fatal });
   phase = 'invoke';
+  // Managed Instances: MAX_CONCURRENCY independent loops, each with its own /next and its own
+  // invocation state (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-custom.html).
+  let loops = CONCURRENT ? MAX_CONCURRENCY : 1;
+  // DEFECT ignores-max-concurrency: a fixed number of loops.
+  if (defect === 'ignores-max-concurrency' && CONCURRENT) loops = 2;
+  // DEFECT exceeds-max-concurrency: one loop too many.
+  if (defect === 'exceeds-max-concurrency' && CONCURRENT) loops += 1;
+  await Promise.all(Array.from({ length: loops }, () => serve(handler)));
+}
+
+async function serve(handler) {
   for (;;) {
     const next = await nextInvocation();
+    // DEFECT late-internal-extension: registers its internal extension after init has ended.
+    if (defect === 'late-internal-extension') await defects.registerInternalExtensionLate(RUNTIME_API);
     await runInvocation(handler, next);
   }
 }
