@@ -67,6 +67,8 @@ export function comparableFigures(ref: RawBlocks, cand: RawBlocks): FigureSpec[]
   rate('throughput sequential', 'primary', ref.sequential, cand.sequential);
   for (const [n, rb] of Object.entries(ref.concurrent)) rate(`throughput ${n} environments`, 'secondary', rb, cand.concurrent[n]);
   rate('throughput endpoint (autocannon)', 'secondary', ref.endpointThroughput, cand.endpointThroughput);
+  // One environment's throughput at maxConcurrency N (the opt-in `concurrency` phase) informs, never gates.
+  for (const [n, rb] of Object.entries(ref.concurrency ?? {})) rate(`concurrency N = ${n} (one environment)`, 'secondary', rb, cand.concurrency?.[n]);
   // Streaming figures inform: a stream's time to first byte and its throughput (MiB/s), never gating.
   for (const [label, r] of Object.entries(ref.streaming ?? {})) {
     const c = cand.streaming?.[label];

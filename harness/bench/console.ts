@@ -1,4 +1,5 @@
 /** What `bootspec bench` prints: a progress bar while it runs, then a compact table with the floor beside each figure. */
+import { concurrencyLines } from './concurrency-console.ts';
 import type { Progress } from './runner.ts';
 import type { BenchResult, Comparison, LatencySummary, RuntimeFigures, StreamingFigures, StreamingFloor } from './types.ts';
 
@@ -134,6 +135,7 @@ export function renderResult(r: BenchResult): string {
   const main: RuntimeFigures = { runtime: r.runtime, latency: r.latency, throughput: r.throughput, coldStart: r.coldStart, memory: r.memory, raw: r.raw, ...(r.streaming ? { streaming: r.streaming } : {}) };
   out.push(...runtimeSection(main, r));
   if (r.vs) out.push(...runtimeSection(r.vs, r));
+  out.push(...concurrencyLines(r));
   if (r.comparison) out.push(...comparisonSection(r.comparison));
   return `${out.join('\n')}\n`;
 }

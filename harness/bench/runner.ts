@@ -7,6 +7,7 @@ import { bootstrapDifference } from './stats.ts';
 import { payloadLabel } from './events.ts';
 import { floorTasks, concurrencyTasks, latencyTasks } from './phases-warm.ts';
 import { coldStartTasks, endpointTasks, memoryTasks } from './phases-other.ts';
+import { managedConcurrencyTasks } from './phases-concurrency.ts';
 import { streamingTasks } from './phases-stream.ts';
 import { STREAM_FLOOR_CLIENT } from './stream-floor.ts';
 import type { CpuPlacement } from './placement.ts';
@@ -61,6 +62,7 @@ function plan(ctx: BenchContext): PhaseTask[] {
     ...of('cold-start', coldStartTasks),
     ...of('memory', memoryTasks),
     ...of('streaming', streamingTasks),
+    ...of('concurrency', managedConcurrencyTasks),
   ];
 }
 
@@ -142,6 +144,7 @@ export async function runBench(o: RunOptions): Promise<BenchResult> {
     coldStart: a.coldStart,
     memory: a.memory,
     ...(a.streaming ? { streaming: a.streaming } : {}),
+    ...(a.concurrency ? { concurrency: a.concurrency } : {}),
     ...(ctx.settings.phases.includes('streaming')
       ? { streamingFloor: ctx.streamingFloor ? { client: STREAM_FLOOR_CLIENT, streams: ctx.streamingFloor.map((r) => r.figure()) } : null }
       : {}),

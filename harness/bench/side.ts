@@ -1,9 +1,11 @@
 /** Everything measured for one runtime in one run, and its figures. */
+import { type ConcurrencyBlock, concurrencyLevels, stopsScalingAt } from './concurrency-figures.ts';
 import { eventFor, payloadLabel } from './events.ts';
+import { CONCURRENCY_EVENT, CONCURRENCY_SLEEP_MS } from './phases-concurrency.ts';
 import { LatencyRecorder, rateOf } from './samples.ts';
 import type { StreamRecorder } from './stream-figures.ts';
 import type { BenchSubject } from './subject.ts';
-import type { PayloadLatency, RateBlock, RawBlocks, RuntimeFigures } from './types.ts';
+import type { ConcurrencyFigures, PayloadLatency, RateBlock, RawBlocks, RuntimeFigures } from './types.ts';
 
 export interface PayloadRecorders {
   event: Buffer;
@@ -35,6 +37,8 @@ export class SideRecord {
   memory: RuntimeFigures['memory'] = null;
   /** Set by the `streaming` phase: measured (a recorder per stream shape) or skipped, and why. */
   streaming: { skipped: string | null; handler: string | null; recorders: StreamRecorder[] } | undefined;
+  /** Set by the `concurrency` phase: a block per level measured, or skipped and why. */
+  concurrencyCurve: { skipped: string | null; blocks: ConcurrencyBlock[]; raw: Map<number, RateBlock[]> } | undefined;
 
   constructor(subject: BenchSubject, payloads: number[], probeEvents: boolean) {
     this.subject = subject;
@@ -92,8 +96,14 @@ export class SideRecord {
       ...(this.streaming
         ? { streaming: { skipped: this.streaming.skipped, handler: this.streaming.handler, streams: this.streaming.skipped === null ? this.streaming.recorders.map((r) => r.figure()) : [] } }
         : {}),
+      ...(this.concurrencyCurve ? { concurrency: this.concurrencyFigures(this.concurrencyCurve) } : {}),
       raw: this.raw(),
     };
+  }
+
+  concurrencyFigures(c: { skipped: string | null; blocks: ConcurrencyBlock[] }): ConcurrencyFigures {
+    const levels = c.skipped === null ? concurrencyLevels(c.blocks, CONCURRENCY_SLEEP_MS) : [];
+    return { skipped: c.skipped, event: JSON.stringify(CONCURRENCY_EVENT), sleepMs: CONCURRENCY_SLEEP_MS, levels, stopsScalingAt: stopsScalingAt(levels) };
   }
 
   raw(): RawBlocks {
@@ -111,6 +121,7 @@ export class SideRecord {
       coldStartMs: this.coldStartMs.map(r2),
       firstResultMs: this.firstResultMs.map(r2),
       ...(this.streaming?.skipped === null ? { streaming: Object.fromEntries(this.streaming.recorders.map((r) => [r.figure().stream, r.raw()])) } : {}),
+      ...(this.concurrencyCurve?.skipped === null ? { concurrency: Object.fromEntries([...this.concurrencyCurve.raw].map(([n, b]) => [String(n), b])) } : {}),
     };
   }
 }

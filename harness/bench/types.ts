@@ -61,6 +61,8 @@ export interface RuntimeFigures {
   memory: { peakRssMb: number; growthMb: number; rssBeforeMb: number; rssAfterMb: number; invokes: number } | null;
   /** Streamed responses (the `streaming` phase); absent in results from before it. */
   streaming?: StreamingFigures;
+  /** One environment's throughput curve over concurrency (the opt-in `concurrency` phase). */
+  concurrency?: ConcurrencyFigures;
   /** Per-block data that a later `--baseline` comparison resamples. */
   raw: RawBlocks;
 }
@@ -120,6 +122,8 @@ export interface RawBlocks {
   firstResultMs: number[];
   /** Per stream (its label), when the `streaming` phase ran. */
   streaming?: Record<string, RawStream>;
+  /** Per level N of the `concurrency` phase, its timed blocks, when the phase ran. */
+  concurrency?: Record<string, RateBlock[]>;
 }
 
 export type PlacementMode = 'split' | 'shared' | 'none';
@@ -218,6 +222,7 @@ export interface BenchResult {
   coldStart: RuntimeFigures['coldStart'];
   memory: RuntimeFigures['memory'];
   streaming?: StreamingFigures;
+  concurrency?: ConcurrencyFigures;
   /** Same-run floor of the `streaming` phase (absent when the phase did not run). */
   streamingFloor?: StreamingFloor | null;
   raw: RawBlocks;
@@ -225,8 +230,39 @@ export interface BenchResult {
   comparison: Comparison | null;
 }
 
-export type Phase = 'floor' | 'latency' | 'throughput' | 'endpoint' | 'cold-start' | 'memory' | 'streaming';
-export const ALL_PHASES: readonly Phase[] = ['floor', 'latency', 'throughput', 'endpoint', 'cold-start', 'memory', 'streaming'];
+export type Phase = 'floor' | 'latency' | 'throughput' | 'endpoint' | 'cold-start' | 'memory' | 'streaming' | 'concurrency';
+/** Every phase, in run order (what `--phases` accepts and a merge orders by). */
+export const ALL_PHASES: readonly Phase[] = ['floor', 'latency', 'throughput', 'endpoint', 'cold-start', 'memory', 'streaming', 'concurrency'];
+/** What runs without `--phases`: `concurrency` is opt-in, so default runs (and CI) stay as they were. */
+export const DEFAULT_PHASES: readonly Phase[] = ALL_PHASES.filter((p) => p !== 'concurrency');
+
+/** One level of the `concurrency` phase: N callers in a closed loop against one environment of maxConcurrency N. */
+export interface ConcurrencyLevel {
+  concurrency: number;
+  /** Invokes answered with success, and the seconds the loop took. */
+  invokes: number;
+  seconds: number;
+  perSec: number;
+  /** perSec over the N = 1 level's (null without an N = 1 level). */
+  speedup: number | null;
+  /** The floor: N / sleep × 1000, what a runtime with zero overhead would reach. */
+  idealPerSec: number;
+  /** perSec / idealPerSec. */
+  ofIdeal: number;
+  /** Invokes that did not end in success (errors, timeouts, crashes). */
+  failed: number;
+}
+
+export interface ConcurrencyFigures {
+  /** Why the runtime was not measured (no `concurrency` feature, or no probe); null when it was. */
+  skipped: string | null;
+  /** The event every invoke sent. */
+  event: string;
+  sleepMs: number;
+  levels: ConcurrencyLevel[];
+  /** The first N whose throughput is below 1.2 × the previous level's; null when every level scaled. */
+  stopsScalingAt: number | null;
+}
 
 export interface BenchSettings {
   phases: Phase[];
@@ -248,4 +284,7 @@ export interface BenchSettings {
   seed: number;
   /** Upper bound of any one timed loop, in seconds. */
   maxLoopSeconds: number;
+  /** `concurrency` phase: the levels N (default 1, 2, 4, 8) and invokes per caller per level (default 200). */
+  concurrencyLevels?: number[];
+  concurrencyInvokes?: number;
 }

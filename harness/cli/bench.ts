@@ -13,7 +13,7 @@ import { CpuPlacement, planPlacement } from '../bench/placement.ts';
 import { readBaseline, schemaProblems, writeResult } from '../bench/result-file.ts';
 import { runBench, type Progress } from '../bench/runner.ts';
 import { BenchSubject } from '../bench/subject.ts';
-import { ALL_PHASES, type BenchSettings, type Phase, type PlacementMode } from '../bench/types.ts';
+import { ALL_PHASES, DEFAULT_PHASES, type BenchSettings, type Phase, type PlacementMode } from '../bench/types.ts';
 import { baselineOf } from '../shard/bench-merge.ts';
 import { benchLane, benchUnit, planBenchShard, recordedBenchDurations, shardPhases } from '../shard/bench-shard.ts';
 import { parseShard } from '../shard/plan.ts';
@@ -35,9 +35,14 @@ Exchanges are not recorded. Exits 1 when a comparison finds a regression.
                         missing shard is an error that names it
   --vs RUNTIME          also run RUNTIME, interleaved (A B A B …), and compare it with <runtime>
   --threshold PCT       smallest change that is a verdict, in % (default 5)
-  --phases LIST         of floor,latency,throughput,endpoint,cold-start,memory,streaming (default
-                        all; streaming: time to first byte and MiB/s of streamed responses, for
-                        runtimes that claim the \`streaming\` feature, beside a minimal client's)
+  --phases LIST         of floor,latency,throughput,endpoint,cold-start,memory,streaming,concurrency
+                        (default all but concurrency; streaming: time to first byte and MiB/s of
+                        streamed responses, for runtimes that claim the \`streaming\` feature, beside
+                        a minimal client's; concurrency, opt-in: invokes/s of one environment in
+                        Lambda Managed Instances mode at each level N, for runtimes that claim the
+                        \`concurrency\` feature, beside the ideal curve N / 20 ms)
+  --concurrency-levels LIST  the levels N of the concurrency phase (default 1,2,4,8)
+  --concurrency-invokes N    invokes per caller per level (default 200; a level stops after 10 s)
   --payloads LIST       event sizes (default 0,1k,64k,1m,6m)
   --invokes N           measured invokes per payload and runtime (default 10000; large payloads fewer)
   --warmup N            discarded invokes before measuring (default 1000)
@@ -87,7 +92,7 @@ function listFlag<T>(name: string, value: string | undefined, parse: (s: string)
 
 function settingsFrom(v: Record<string, string | boolean | string[] | undefined>): BenchSettings {
   const str = (k: string) => v[k] as string | undefined;
-  const phases = listFlag('phases', str('phases'), (s) => (ALL_PHASES.includes(s as Phase) ? (s as Phase) : undefined)) ?? [...ALL_PHASES];
+  const phases = listFlag('phases', str('phases'), (s) => (ALL_PHASES.includes(s as Phase) ? (s as Phase) : undefined)) ?? [...DEFAULT_PHASES];
   const payloads = listFlag('payloads', str('payloads'), (s) => {
     const b = parsePayload(s);
     return b !== undefined && b <= 6 * 1024 * 1024 ? b : undefined;
@@ -96,6 +101,11 @@ function settingsFrom(v: Record<string, string | boolean | string[] | undefined>
     const n = Number(s);
     return Number.isInteger(n) && n >= 1 && n <= 16 ? n : undefined;
   }) ?? [1, 2, 4];
+  const levels = listFlag('concurrency-levels', str('concurrency-levels'), (s) => {
+    const n = Number(s);
+    return Number.isInteger(n) && n >= 1 && n <= 64 ? n : undefined;
+  });
+  const perCaller = intFlag('concurrency-invokes', str('concurrency-invokes'), 1, 1_000_000);
   return {
     phases: ALL_PHASES.filter((p) => phases.includes(p)),
     invokes: intFlag('invokes', str('invokes'), 10, 10_000_000) ?? 10_000,
@@ -111,6 +121,8 @@ function settingsFrom(v: Record<string, string | boolean | string[] | undefined>
     resamples: intFlag('resamples', str('resamples'), 100, 100_000) ?? 2000,
     seed: intFlag('seed', str('seed'), 0, 2 ** 31 - 1) ?? 1,
     maxLoopSeconds: numberFlag('max-loop-seconds', str('max-loop-seconds'), 1, 3600) ?? 60,
+    ...(levels ? { concurrencyLevels: [...new Set(levels)].sort((a, b) => a - b) } : {}),
+    ...(perCaller !== undefined ? { concurrencyInvokes: perCaller } : {}),
   };
 }
 
@@ -133,6 +145,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
       warmup: { type: 'string' },
       rounds: { type: 'string' },
       environments: { type: 'string' },
+      'concurrency-levels': { type: 'string' },
+      'concurrency-invokes': { type: 'string' },
       'block-seconds': { type: 'string' },
       'cold-starts': { type: 'string' },
       'memory-invokes': { type: 'string' },

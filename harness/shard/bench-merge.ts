@@ -49,10 +49,17 @@ function takePhase(into: RuntimeFigures, from: RuntimeFigures, phase: Phase): vo
   } else if (phase === 'streaming') {
     if (from.streaming) into.streaming = clone(from.streaming);
     if (from.raw.streaming) into.raw.streaming = clone(from.raw.streaming);
+  } else if (phase === 'concurrency') {
+    if (from.concurrency) into.concurrency = clone(from.concurrency);
+    if (from.raw.concurrency) into.raw.concurrency = clone(from.raw.concurrency);
   }
 }
 
-const sideA = (r: BenchResult): RuntimeFigures => ({ runtime: r.runtime, latency: r.latency, throughput: r.throughput, coldStart: r.coldStart, memory: r.memory, raw: r.raw, ...(r.streaming ? { streaming: r.streaming } : {}) });
+const sideA = (r: BenchResult): RuntimeFigures => ({
+  runtime: r.runtime, latency: r.latency, throughput: r.throughput, coldStart: r.coldStart, memory: r.memory, raw: r.raw,
+  ...(r.streaming ? { streaming: r.streaming } : {}),
+  ...(r.concurrency ? { concurrency: r.concurrency } : {}),
+});
 
 /** The shards of one group (same `shard.group`) as one bench result; problems get one line per missing or repeated shard. */
 export function mergeBenchShards(members: ReadonlyArray<{ file: string; doc: BenchShardDoc }>, problems: string[]): MergedBench {
@@ -83,7 +90,7 @@ export function mergeBenchShards(members: ReadonlyArray<{ file: string; doc: Ben
     // the streaming phase measures its own floor, beside the runtime's streams
     if (phaseOf(unit) === 'streaming' && src.streamingFloor !== undefined) out.streamingFloor = clone(src.streamingFloor);
   }
-  Object.assign(out, { latency: a.latency, throughput: a.throughput, coldStart: a.coldStart, memory: a.memory, raw: a.raw, ...(a.streaming ? { streaming: a.streaming } : {}) });
+  Object.assign(out, { latency: a.latency, throughput: a.throughput, coldStart: a.coldStart, memory: a.memory, raw: a.raw, ...(a.streaming ? { streaming: a.streaming } : {}), ...(a.concurrency ? { concurrency: a.concurrency } : {}) });
   const present = [...byIndex.values()];
   const measured = new Set(units.map(phaseOf));
   if (present.some((d) => d.settings.phases.includes('floor'))) measured.add('floor');
