@@ -55,6 +55,8 @@ export default area('telemetry', 'Telemetry API subscribers', [
         { message: `with a subscribing extension present, the set-up echo ended as ${warm.outcome}`, expected: 'a successful echo', actual: warm.response.payload.toString('utf8').slice(0, 300), records: [warm] },
         'extensions.external-present',
       );
+      // A runtime that leaves after each invocation takes its subscriber's environment with it.
+      await t.givenWarm(env);
 
       const tag = `bootspec-tel-${randomUUID().slice(0, 8)}`;
       const markers = [`${tag}-1`, `${tag}-2`];
