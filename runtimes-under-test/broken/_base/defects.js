@@ -81,6 +81,7 @@ const DEFECTS = {
   'frame-length-chars': 'puts the length of a log frame in UTF-16 code units instead of bytes',
   'ignores-log-level': 'writes JSON log records of every level, whatever AWS_LAMBDA_LOG_LEVEL says',
   'late-internal-extension': 'registers its internal extension only after its first /next, when Lambda no longer accepts registrations',
+  'json-logs-no-request-id': 'writes JSON log records without the requestId field',
   'frame-timestamp-ms': 'dates its log frames in milliseconds where the frame wants microseconds, so its records read as written in 1970',
   'stale-tenant': "keeps the previous invocation's tenant id when Lambda-Runtime-Aws-Tenant-Id is absent",
   'json-logs-no-tenant': 'writes JSON log records without tenantId, even during an invocation that has a tenant',

@@ -58,7 +58,8 @@ function patchConsole(requestId, tenantId) {
       // DEFECT json-logs-no-tenant: the records never say which tenant they belong to.
       const tenant = defect === 'json-logs-no-tenant' ? undefined : tenantId();
       const text = json
-        ? JSON.stringify({ timestamp: at.toISOString(), level, requestId: id, message, ...(tenant ? { tenantId: tenant } : {}) })
+        ? // DEFECT json-logs-no-request-id: the record leaves out the invocation's request id.
+          JSON.stringify({ timestamp: at.toISOString(), level, ...(defect === 'json-logs-no-request-id' ? {} : { requestId: id }), message, ...(tenant ? { tenantId: tenant } : {}) })
         : `${at.toISOString()}\t${id ?? 'undefined'}\t${level}\t${message}`;
       writeRecord(fd, level, json, text, at);
     };
