@@ -11,7 +11,8 @@
 #
 #   scripts/bench-gate.sh [--runs N] [--runtimes "null-c node-ric go python-ric"] [--modes "quiet hog"]
 #                         [-- extra bench options, e.g. --rounds 20]
-# GATE_NICE=19 runs every bench under nice (a smoke on a shared machine). Exit 0 when every target is met.
+# GATE_NICE=19 runs every bench under nice (a smoke on a shared machine). GATE_KEEP=DIR keeps every
+# run's JSON result there (evidence for a published calibration). Exit 0 when every target is met.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -86,6 +87,9 @@ for rt in $RUNTIMES; do
       rc=$?
       [ "$rc" -gt 1 ] && { cat "$out/slow.txt"; echo "bench-gate: $rt +10 % run $i failed (exit $rc)" >&2; exit 2; }
       w=$(verdict_of "$out/slow.json"); sl[${w%% *}]=$(( ${sl[${w%% *}]:-0} + 1 ))
+      if [ -n "${GATE_KEEP:-}" ]; then
+        mkdir -p "$GATE_KEEP" && cp "$out/aa.json" "$GATE_KEEP/$rt-$mode-$i-aa.json" && cp "$out/slow.json" "$GATE_KEEP/$rt-$mode-$i-plus10.json"
+      fi
       echo "bench-gate: $rt $mode run $i/$RUNS  A/A $v · +10 % $w"
       [ "$i" -eq 1 ] && { grep -A40 '^comparison' "$out/aa.txt"; grep -A40 '^comparison' "$out/slow.txt"; }
     done
