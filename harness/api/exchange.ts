@@ -48,6 +48,9 @@ export class Exchange implements RuntimeExchange {
   /** Writes status, headers (name/value pairs, case kept as given) and body. */
   send(status: number, headers: string[], body: Buffer | string, thenClose = false): void {
     if (this.res.answered || this.res.closed) return;
+    // Dated before the write: a runtime that reads the answer may act on it before this thread runs
+    // again (a check that something happened "after the answer" must not see the answer late).
+    const answeredAt = this.#log.enabled ? Date.now() : 0;
     if (thenClose) this.res.sendAndClose(status, headers, body);
     else this.res.send(status, headers, body);
     if (this.#log.enabled) {
@@ -58,7 +61,7 @@ export class Exchange implements RuntimeExchange {
       this.#resBody = body;
       // A delivered event belongs to the invocation it delivers, whatever was in flight on arrival.
       this.#requestId = this.#probe.currentRequestId ?? this.#requestId;
-      this.#record();
+      this.#record(answeredAt);
     }
   }
 
@@ -68,7 +71,7 @@ export class Exchange implements RuntimeExchange {
     this.send(status, ['Content-Type', 'application/json'], value === ACCEPTED ? ACCEPTED_JSON : `${JSON.stringify(value)}\n`, thenClose);
   }
 
-  #record(): void {
+  #record(endedAt = Date.now()): void {
     const log = this.#log;
     log.add({
       seq: this.#seq,
@@ -83,7 +86,7 @@ export class Exchange implements RuntimeExchange {
       responseBodyBytes: this.#resBody === undefined ? 0 : Buffer.byteLength(this.#resBody),
       responseBodyExcerpt: excerpt(this.#resBody, log.excerptBytes),
       startedAt: this.#startedAt,
-      endedAt: Date.now(),
+      endedAt,
       requestId: this.#requestId,
       clientAborted: !this.res.answered,
       stateBefore: this.#stateBefore,

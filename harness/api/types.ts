@@ -20,7 +20,7 @@ export interface ExchangeRecord {
   requestBodyExcerpt: string;
   responseBodyBytes: number;
   responseBodyExcerpt: string;
-  /** Epoch ms when the request arrived and when the answer was written (or the client left). */
+  /** Epoch ms when the request arrived, and just before the answer was written (or when the client left). */
   startedAt: number;
   endedAt: number;
   /** The request id of the invocation in flight when it arrived, if any. */

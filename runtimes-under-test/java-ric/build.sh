@@ -74,14 +74,15 @@ if [[ "$(cat "$BUILD/.layer-stamp" 2>/dev/null)" != "$layer_key" || ! -f $BUILD/
   echo "$layer_key" >"$BUILD/.layer-stamp"
 fi
 
-# the probe: compiled against aws-lambda-java-core (provided at run time by the layer)
+# the probe: compiled against aws-lambda-java-core and the client (its SnapStart registry,
+# com.amazonaws.services.lambda.crac), both provided at run time by the layer
 src_key=$(cat src/*.java <(echo "$JAVA_VERSION") | sha256sum | cut -d' ' -f1)
 if [[ "$(cat "$BUILD/.probe-stamp" 2>/dev/null)" != "$src_key" || ! -f $BUILD/function.zip ]]; then
   log "compiling the probe and packing $BUILD/function.zip"
   rm -rf "$BUILD/classes" "$BUILD/function.zip" "$BUILD/.probe-stamp"
   mkdir -p "$BUILD/classes"
   javac -nowarn --release 17 -encoding UTF-8 -d "$BUILD/classes" \
-    -cp "$STAGE/java/lib/aws-lambda-java-core-1.4.0.jar" src/*.java
+    -cp "$STAGE/java/lib/aws-lambda-java-core-1.4.0.jar:$STAGE/java/lib/aws-lambda-java-runtime-interface-client-2.10.1.jar" src/*.java
   (cd "$BUILD/classes" && zip -q -r -X ../function.zip .)
   echo "$src_key" >"$BUILD/.probe-stamp"
 fi

@@ -33,6 +33,41 @@ import java.util.concurrent.ConcurrentHashMap;
 
 public class Probe implements RequestHandler<Map<String, Object>, Object> {
   private static final String INIT_ID = UUID.randomUUID().toString();
+
+  // ---- restore controls (docs/probe-contract.md#restore-controls): SnapStart hooks ----
+  // aws-lambda-java-runtime-interface-client 2.10.1 runs its own CRaC-style registry
+  // (com.amazonaws.services.lambda.crac.Core) when AWS_LAMBDA_INITIALIZATION_TYPE=snap-start:
+  // AWSLambda.onInitComplete calls beforeCheckpoint, then restore/next, then afterRestore, and
+  // reports a failure of the first to /init/error and of the last to /restore/error. The registry
+  // holds resources weakly (a WeakHashMap, and beforeCheckpoint calls System.gc()), so the probe
+  // keeps its resource in a static field.
+  private static final List<Map<String, Object>> RESTORE_HOOKS = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private static final String RESTORE_CONTROL = System.getenv("PROBE_RESTORE") == null ? "" : System.getenv("PROBE_RESTORE");
+  private static final com.amazonaws.services.lambda.crac.Resource RESTORE_RESOURCE =
+      new com.amazonaws.services.lambda.crac.Resource() {
+        @Override
+        public void beforeCheckpoint(com.amazonaws.services.lambda.crac.Context<? extends com.amazonaws.services.lambda.crac.Resource> c) {
+          RESTORE_HOOKS.add(hook("before-snapshot"));
+          if (RESTORE_CONTROL.equals("before-fail")) throw namedError("ProbeSnapshotError", "probe before-snapshot failure");
+        }
+
+        @Override
+        public void afterRestore(com.amazonaws.services.lambda.crac.Context<? extends com.amazonaws.services.lambda.crac.Resource> c) {
+          RESTORE_HOOKS.add(hook("after-restore"));
+          if (RESTORE_CONTROL.equals("fail")) throw namedError("ProbeRestoreError", "probe after-restore failure");
+        }
+      };
+
+  static {
+    com.amazonaws.services.lambda.crac.Core.getGlobalContext().register(RESTORE_RESOURCE);
+  }
+
+  private static Map<String, Object> hook(String name) {
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("hook", name);
+    h.put("at", System.currentTimeMillis());
+    return h;
+  }
   private static int count = 0;
 
   public Probe() {
@@ -137,6 +172,11 @@ public class Probe implements RequestHandler<Map<String, Object>, Object> {
         }
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("logged", records.size());
+        return res;
+      }
+      case "restore-hooks": {
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("hooks", new ArrayList<>(RESTORE_HOOKS));
         return res;
       }
       case "exit":
