@@ -4,7 +4,7 @@
  * figure is shown as missing, never invented.
  */
 import { BinnedHistogram, binValue } from '../bench/binned.ts';
-import type { BenchFigures, FigureComparison, LatencyFigures } from './history-types.ts';
+import type { BenchFigures, ConcurrencyReport, FigureComparison, LatencyFigures, StreamingReport, StreamingRow } from './history-types.ts';
 
 /** A figure the report charts and compares: where it is, what it is called, which way is better. */
 export interface BenchFigure {
@@ -107,7 +107,8 @@ const interval = (v: unknown): [number, number] | undefined => (Array.isArray(v)
 function latency(entry: Json): LatencyFigures | undefined {
   const v = entry.latency;
   const base: LatencyFigures | undefined = numbers(v, ['p50Us', 'p90Us', 'p99Us', 'p999Us', 'maxUs', 'samples'] as const);
-  if (!base || !isObject(v)) return undefined;
+  // a bench run without its latency phase writes zeros over zero samples: nothing was measured
+  if (!base || !isObject(v) || base.samples === 0) return undefined;
   const ci = interval(v.p50CiUs);
   if (ci) base.p50CiUs = ci;
   const h = listedHistogram(v.histogram) ?? rawHistogram(entry, typeof v.payload === 'string' ? v.payload : '0 B');
@@ -171,6 +172,56 @@ function comparisons(v: unknown): FigureComparison[] {
   return entries.filter((e): e is [string, Json] => e[0] !== '' && isObject(e[1])).map(([figure, c]) => comparedFigure(figure, c));
 }
 
+const p50Of = (v: unknown): number | undefined => (isObject(v) ? num(v.p50Us) : undefined);
+
+/** The `streaming` phase of one side, with the run's floor (`streamingFloor`) matched by stream label. */
+function streamingReport(v: unknown, floor: unknown): StreamingReport | undefined {
+  if (!isObject(v)) return undefined;
+  const floorStreams = isObject(floor) && Array.isArray(floor.streams) ? floor.streams.filter(isObject) : [];
+  const streams = (Array.isArray(v.streams) ? v.streams.filter(isObject) : []).flatMap((s): StreamingRow[] => {
+    if (typeof s.stream !== 'string') return [];
+    const row: StreamingRow = { stream: s.stream };
+    const set = <K extends keyof StreamingRow>(k: K, n: StreamingRow[K] | undefined) => {
+      if (n !== undefined) row[k] = n;
+    };
+    set('ttfbP50Us', p50Of(s.ttfb));
+    set('completeP50Us', p50Of(s.complete));
+    set('mibPerSec', num(s.throughputMiBps));
+    const f = floorStreams.find((x) => x.stream === s.stream);
+    if (f) {
+      set('floorTtfbP50Us', p50Of(f.ttfb));
+      set('floorMibPerSec', num(f.throughputMiBps));
+    }
+    return [row];
+  });
+  const out: StreamingReport = { streams };
+  if (typeof v.skipped === 'string') out.skipped = v.skipped;
+  return out;
+}
+
+function concurrencyReport(v: unknown): ConcurrencyReport | undefined {
+  if (!isObject(v)) return undefined;
+  const levels = (Array.isArray(v.levels) ? v.levels.filter(isObject) : []).flatMap((l) => {
+    const n = num(l.concurrency);
+    const perSec = num(l.perSec);
+    if (n === undefined || perSec === undefined) return [];
+    const point: ConcurrencyReport['levels'][number] = { concurrency: n, perSec };
+    const ideal = num(l.idealPerSec);
+    const failed = num(l.failed);
+    if (ideal !== undefined) point.idealPerSec = ideal;
+    if (failed !== undefined) point.failed = failed;
+    return [point];
+  });
+  const out: ConcurrencyReport = { levels: levels.sort((a, b) => a.concurrency - b.concurrency) };
+  if (typeof v.skipped === 'string') out.skipped = v.skipped;
+  const sleep = num(v.sleepMs);
+  if (sleep !== undefined) out.sleepMs = sleep;
+  if (v.stopsScalingAt === null || num(v.stopsScalingAt) !== undefined) out.stopsScalingAt = v.stopsScalingAt as number | null;
+  return out;
+}
+
+const sideName = (e: Json): string | undefined => (isObject(e.runtime) && typeof e.runtime.name === 'string' ? e.runtime.name : typeof e.runtime === 'string' ? e.runtime : undefined);
+
 /** One runtime's entry of a bench document -> the figures the report knows. */
 export function benchFigures(entry: Json): BenchFigures {
   const out: BenchFigures = { comparison: comparisons(entry.comparison) };
@@ -182,10 +233,13 @@ export function benchFigures(entry: Json): BenchFigures {
       .map((c) => (isObject(c) ? { environments: num(c.environments), perSec: num(c.perSec) } : {}))
       .filter((c): c is { environments: number; perSec: number } => c.environments !== undefined && c.perSec !== undefined)
       .sort((a, b) => a.environments - b.environments);
-    const seq = num(t.sequentialPerSec);
-    out.throughput = seq === undefined ? { concurrent } : { sequentialPerSec: seq, concurrent };
-    const ci = interval(t.sequentialPerSecCi);
-    if (ci) out.throughput.sequentialPerSecCi = ci;
+    // zero over zero invokes: the throughput phase did not run
+    const seq = num(t.sequentialInvokes) === 0 ? undefined : num(t.sequentialPerSec);
+    if (seq !== undefined || concurrent.length) {
+      out.throughput = seq === undefined ? { concurrent } : { sequentialPerSec: seq, concurrent };
+      const ci = interval(t.sequentialPerSecCi);
+      if (ci && seq !== undefined) out.throughput.sequentialPerSecCi = ci;
+    }
   }
   const cold = numbers(entry.coldStart, ['p50Ms', 'p90Ms', 'samples'] as const);
   if (cold) out.coldStart = cold;
@@ -201,6 +255,18 @@ export function benchFigures(entry: Json): BenchFigures {
     if (typeof against === 'string') out.comparedWith = against;
   }
   if (isObject(entry.host)) out.host = entry.host;
+  const streaming = streamingReport(entry.streaming, entry.streamingFloor);
+  if (streaming) out.streaming = streaming;
+  const concurrency = concurrencyReport(entry.concurrency);
+  if (concurrency) out.concurrency = concurrency;
+  if (isObject(entry.vs)) {
+    const vs: NonNullable<BenchFigures['vs']> = { name: sideName(entry.vs) ?? 'vs' };
+    const vsStreaming = streamingReport(entry.vs.streaming, entry.streamingFloor);
+    if (vsStreaming) vs.streaming = vsStreaming;
+    const vsConcurrency = concurrencyReport(entry.vs.concurrency);
+    if (vsConcurrency) vs.concurrency = vsConcurrency;
+    if (vs.streaming || vs.concurrency) out.vs = vs;
+  }
   return out;
 }
 

@@ -76,10 +76,48 @@ export interface BenchFigures {
   /** The same-run floor: a bare loopback round trip, and a C client against the mock. */
   floor?: { pingPongUs?: number; cMockUs?: number; bootspecMockUs?: number };
   mockOverheadUs?: number;
+  /** The `streaming` phase, per stream size, with its same-run floor (a minimal client). */
+  streaming?: StreamingReport;
+  /** The opt-in `concurrency` phase: one environment's throughput at concurrency N. */
+  concurrency?: ConcurrencyReport;
+  /** The `--vs` runtime of the same run, for the figures shown side by side (not a lane of its own). */
+  vs?: { name: string; streaming?: StreamingReport; concurrency?: ConcurrencyReport };
   comparison: FigureComparison[];
   /** What the comparison compared against (a file, a date), as the bench document says. */
   comparedWith?: string;
   host?: Record<string, unknown>;
+}
+
+export interface StreamingRow {
+  stream: string;
+  ttfbP50Us?: number;
+  completeP50Us?: number;
+  mibPerSec?: number;
+  /** The same stream read by the mock from a minimal raw-socket client, in the same run. */
+  floorTtfbP50Us?: number;
+  floorMibPerSec?: number;
+}
+
+export interface StreamingReport {
+  /** Why the runtime was not measured, when it was not. */
+  skipped?: string;
+  streams: StreamingRow[];
+}
+
+export interface ConcurrencyPoint {
+  concurrency: number;
+  perSec: number;
+  /** N / sleep: what a runtime with no overhead would reach (the floor of this phase). */
+  idealPerSec?: number;
+  failed?: number;
+}
+
+export interface ConcurrencyReport {
+  skipped?: string;
+  sleepMs?: number;
+  levels: ConcurrencyPoint[];
+  /** The first N that did not scale (below 1.2 x the previous level); null when every level did. */
+  stopsScalingAt?: number | null;
 }
 
 /** A runtime's conformance results at one point in time. */

@@ -5,7 +5,7 @@
 import type { ScenarioResult, Verdict } from '../suite/types.ts';
 import { regressions } from './history.ts';
 import { requirementRef } from './html/contract-docs.ts';
-import type { FigureChange, LaneHistory, ReportHistory, VerdictChange } from './history-types.ts';
+import type { BenchFigures, FigureChange, LaneHistory, ReportHistory, VerdictChange } from './history-types.ts';
 
 const GLYPH: Record<Verdict, string> = { pass: '✓', fail: '✗', warn: '!', 'precondition-failed': '^', unsupported: '∅', skip: '–', error: '⚙' };
 /** GitHub comments stop at 65,536 characters; leave room for whatever CI adds around the summary. */
@@ -86,6 +86,43 @@ function totals(lanes: LaneHistory[]): string[] {
   return ['### Totals', '', head, rule, ...rows, ''];
 }
 
+/** The streaming and concurrency bench figures, each runtime (and its `--vs` of the same run) a row. */
+function modeFigures(lanes: LaneHistory[]): string[] {
+  const out: string[] = [];
+  const sides = <T>(pick: (f: Pick<BenchFigures, 'streaming' | 'concurrency'>) => T | undefined) =>
+    lanes.flatMap((l) => {
+      const f = l.bench.at(-1)?.figures;
+      if (!f) return [];
+      const rows: Array<{ name: string; v: T }> = [];
+      const own = pick(f);
+      if (own) rows.push({ name: l.runtime, v: own });
+      const vs = f.vs ? pick(f.vs) : undefined;
+      if (vs && f.vs) rows.push({ name: `${f.vs.name} (--vs)`, v: vs });
+      return rows;
+    });
+  const streaming = sides((f) => f.streaming);
+  if (streaming.length) {
+    out.push('### Streamed responses', '', '| Runtime | stream | first byte p50 | last byte p50 | rate | floor: first byte p50 | floor: rate |', '|---|---|--:|--:|--:|--:|--:|');
+    for (const { name, v } of streaming) {
+      if (v.skipped !== undefined) out.push(`| ${cell(name)} | not measured: ${cell(v.skipped)} | | | | | |`);
+      else for (const s of v.streams) out.push(`| ${cell(name)} | ${cell(s.stream)} | ${value(s.ttfbP50Us, 'µs')} | ${value(s.completeP50Us, 'µs')} | ${value(s.mibPerSec, 'MiB/s')} | ${value(s.floorTtfbP50Us, 'µs')} | ${value(s.floorMibPerSec, 'MiB/s')} |`);
+    }
+    out.push('');
+  }
+  const concurrency = sides((f) => f.concurrency);
+  if (concurrency.length) {
+    const levels = [...new Set(concurrency.flatMap((r) => r.v.levels.map((p) => p.concurrency)))].sort((a, b) => a - b);
+    out.push('### Concurrency in one environment (invokes/s)', '', `| Runtime | ${levels.map((n) => `N = ${n}`).join(' | ')} | stops scaling at |`, `|---|${levels.map(() => '--:|').join('')}---|`);
+    for (const { name, v } of concurrency) {
+      if (v.skipped !== undefined) out.push(`| ${cell(name)} | not measured: ${cell(v.skipped)} |${levels.map(() => ' |').join('')}`);
+      else out.push(`| ${cell(name)} | ${levels.map((n) => value(v.levels.find((p) => p.concurrency === n)?.perSec, '/s')).join(' | ')} | ${v.stopsScalingAt === null ? 'scaled to the last level' : v.stopsScalingAt === undefined ? '–' : `N = ${v.stopsScalingAt}`} |`);
+    }
+    const ideal = (n: number) => concurrency.flatMap((r) => r.v.levels).find((p) => p.concurrency === n)?.idealPerSec;
+    out.push(`| ideal (N / sleep) | ${levels.map((n) => value(ideal(n), '/s')).join(' | ')} | |`, '');
+  }
+  return out;
+}
+
 function otherChanges(h: ReportHistory): string[] {
   const fixed = h.diffs.flatMap((d) => d.verdictChanges.filter((c) => c.kind === 'fixed'));
   const other = h.diffs.flatMap((d) => d.verdictChanges.filter((c) => c.kind !== 'fixed' && c.kind !== 'new-failure'));
@@ -120,6 +157,7 @@ export function markdownSummary(h: ReportHistory, options: MarkdownOptions = {})
     '',
     ...regressionTable(h),
     ...totals(lanes),
+    ...modeFigures(lanes),
     ...otherChanges(h),
     ...failureList(lanes),
     `<sub>bootspec ${versions.join(', ') || '?'} · newest run ${h.newestAt.slice(0, 16).replace('T', ' ')} UTC · ${h.files.length} document(s)${options.htmlReport ? ` · full report: ${options.htmlReport}` : ''}</sub>`,

@@ -5,6 +5,7 @@
 import type { FigureChange } from '../history-types.ts';
 import { type ChartSpec, chartFigure } from './charts.ts';
 import { html, type Markup } from './markup.ts';
+import { concurrencyTable, streamingTable } from './performance-modes.ts';
 import { coldStartChart, histogramChart, intervalChart, latencyChart, memoryChart, throughputChart } from './perf-charts.ts';
 import { formatDate, formatNumber, formatPct, type LaneView, type ReportView } from './view.ts';
 
@@ -93,15 +94,30 @@ export function performanceSection(view: ReportView, charts: ChartSpec[]): Marku
     ${hostLine(lanes)}
     ${changes.length ? html`<h3 id="perf-regressions">${regressed.length ? html`<span class="fv fv-regression">▲ ${regressed.length} regression(s)</span>` : 'No regression'} against the baseline</h3>
       <div class="two">${comparisonTable(view, changes)}${add(intervalChart(changes, view.label), 'Bars: confidence interval of the change; tick: the measured change. Right of zero means larger (slower, bigger; for throughput, faster).')}</div>` : ''}
-    <h3>Latency</h3>
+    ${
+      // a bench run with --phases shows only what it measured
+      lanes.some((l) => l.bench?.figures.latency)
+        ? html`<h3>Latency</h3>
     ${latencyTable(lanes)}
     ${add(latencyChart(lanes), 'Latency by percentile (HdrHistogram style), from the merged histogram when the bench carries one, else from its percentiles. The dashed grey line is the same-run loopback floor.')}
-    <div class="grid">${lanes.map((l) => add(histogramChart(l), `${l.label}: latency histogram`, 'small'))}</div>
-    <h3>Throughput</h3>
+    <div class="grid">${lanes.map((l) => add(histogramChart(l), `${l.label}: latency histogram`, 'small'))}</div>`
+        : ''
+    }
+    ${
+      lanes.some((l) => l.bench?.figures.throughput)
+        ? html`<h3>Throughput</h3>
     ${throughputTable(lanes)}
-    ${add(throughputChart(lanes), 'Invocations per second as execution environments are added; a flat line means the runtime or the host does not scale further.')}
-    <h3>Cold start and memory</h3>
+    ${add(throughputChart(lanes), 'Invocations per second as execution environments are added; a flat line means the runtime or the host does not scale further.')}`
+        : ''
+    }
+    ${
+      lanes.some((l) => l.bench?.figures.coldStart || l.bench?.figures.memory)
+        ? html`<h3>Cold start and memory</h3>
     ${coldMemoryTable(lanes)}
-    <div class="grid">${add(coldStartChart(lanes), 'Cold start (init) duration', 'small')}${add(memoryChart(lanes), 'Peak resident memory and its growth over the run', 'small')}</div>
+    <div class="grid">${add(coldStartChart(lanes), 'Cold start (init) duration', 'small')}${add(memoryChart(lanes), 'Peak resident memory and its growth over the run', 'small')}</div>`
+        : ''
+    }
+    ${streamingTable(lanes)}
+    ${concurrencyTable(lanes, (spec, caption) => add(spec, caption))}
   </section>`;
 }
