@@ -102,9 +102,13 @@ const pct = (x: number | undefined): string => (x === undefined ? '-' : `±${num
 
 export function comparisonSection(c: Comparison): string[] {
   const why =
-    c.verdict === 'inconclusive' && c.noise
-      ? ` — noise ${pct(c.noise.noise)} on ${c.noise.figure} is too high to decide at the ${num(c.threshold * 100, 0)} % threshold (more --rounds or a quieter machine)`
-      : '';
+    c.verdict !== 'inconclusive'
+      ? ''
+      : c.noise
+        ? ` — noise ${pct(c.noise.noise)} on ${c.noise.figure} is too high to decide at the ${num(c.threshold * 100, 0)} % threshold (more --rounds or a quieter machine)`
+        : c.figures.every((f) => f.tier === 'secondary')
+          ? ' — no gating figure was measured: these phases only inform (add latency, throughput or cold-start to --phases for a verdict)'
+          : '';
   const out = [
     `comparison ${c.candidate} vs ${c.reference} (${c.kind === 'vs' ? 'interleaved, paired' : 'saved baseline'} bootstrap, ${c.resamples} resamples, threshold ${num(c.threshold * 100, 0)} %): ${c.verdict.toUpperCase()}${why}`,
   ];

@@ -54,8 +54,13 @@ export function decide(t: Pick<RatioTest, 'ratio' | 'eqLow' | 'eqHigh'>, pAdjust
   return 'inconclusive';
 }
 
-/** The comparison's verdict from its primary figures' verdicts: a regression first, then noise. */
+/**
+ * The comparison's verdict from its primary figures' verdicts: a regression first, then noise.
+ * With no primary figure (only informing phases ran) nothing was decided: `inconclusive`, never
+ * an `unchanged` that no figure supports.
+ */
 export function overallVerdict(primary: readonly Verdict[]): Verdict {
+  if (primary.length === 0) return 'inconclusive';
   if (primary.includes('regressed')) return 'regressed';
   if (primary.includes('inconclusive')) return 'inconclusive';
   if (primary.includes('improved')) return 'improved';

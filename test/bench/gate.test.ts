@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compare } from '../../harness/bench/compare.ts';
-import { holm, noiseOf, trimmedMean } from '../../harness/bench/gate.ts';
+import { holm, noiseOf, overallVerdict, trimmedMean } from '../../harness/bench/gate.ts';
 import { rankSumP, signedRankP } from '../../harness/bench/ranks.ts';
 import type { Comparison } from '../../harness/bench/types.ts';
 import { syntheticRun } from './synthetic.ts';
@@ -18,6 +18,17 @@ describe('holm', () => {
     expect(holm([0.01, 0.04, 0.03])).toEqual([0.03, 0.06, 0.06]);
     expect(holm([0.5, 0.001])).toEqual([0.5, 0.002]);
     expect(holm([])).toEqual([]);
+  });
+});
+
+describe('overallVerdict', () => {
+  it('decides from the primary figures, and says inconclusive when there is none to decide on', () => {
+    expect(overallVerdict(['unchanged', 'regressed', 'inconclusive'])).toBe('regressed');
+    expect(overallVerdict(['unchanged', 'improved', 'inconclusive'])).toBe('inconclusive');
+    expect(overallVerdict(['unchanged', 'improved'])).toBe('improved');
+    expect(overallVerdict(['unchanged'])).toBe('unchanged');
+    // e.g. --phases streaming,concurrency: every figure informs
+    expect(overallVerdict([])).toBe('inconclusive');
   });
 });
 
