@@ -4,17 +4,21 @@
  * The mock counts what the runtime does (harness/api/managed/router.ts): idle /next callers, events
  * out at once, late posts answered 410. docs/requirements.md#concurrency
  */
+import { randomUUID } from 'node:crypto';
 import type { ManagedStats } from '../harness/api/managed/types.ts';
+import { requestIdOfLine } from '../harness/invoke/log-socket.ts';
 import type { ExecutionEnvironment } from '../harness/invoke/execution-environment.ts';
 import type { InvocationRecord } from '../harness/invoke/types.ts';
 import type { ScenarioContext } from '../harness/suite/context.ts';
 import { area, scenario } from '../harness/suite/define.ts';
+import { awaitMarkers, linesWith, showLine } from '../harness/suite/log-records.ts';
 import { COVERED } from '../harness/suite/verify.ts';
 
 /** The concurrency most scenarios give the runtime: `run --max-concurrency`, else 4. */
 const DEFAULT_N = 4;
 const FOLLOWS = 'concurrency.follows-max';
 const LIMIT = 'concurrency.limit';
+const LOGS_DELIVERED = 'concurrency.logs-delivered';
 
 /** What the `context` op answers (docs/probe-contract.md#context-answer), the fields judged here. */
 interface ContextAnswer {
@@ -60,6 +64,23 @@ function givenOverlap(t: ScenarioContext, env: ExecutionEnvironment, records: In
 async function settle(env: ExecutionEnvironment, max: number): Promise<void> {
   await until(() => (env.api.managed?.idleCount ?? 0) >= max, 2000);
   await until(() => stats(env).idleRefused > 0, 500);
+}
+
+/**
+ * N overlapping invocations in a JSON-logging managed environment, each logging one record of its
+ * own after a wait (so every other invocation has been delivered by then), and the records waited for.
+ */
+async function loggedConcurrently(t: ScenarioContext): Promise<{ env: ExecutionEnvironment; records: InvocationRecord[]; markers: string[] }> {
+  const N = t.target.maxConcurrency ?? DEFAULT_N;
+  const env = await t.environment({ maxConcurrency: N, timeoutS: 10, logging: { format: 'JSON', applicationLogLevel: 'INFO' }, telemetryLogFd: t.manifest.features.includes('telemetry-log-fd') });
+  await t.given(env, { probe: 'echo', value: 'warm' });
+  const tag = `bootspec-mc-${randomUUID().slice(0, 8)}`;
+  const markers = Array.from({ length: N }, (_, i) => `${tag}-${i}`);
+  const records = await Promise.all(markers.map((m) => t.probe(env, { probe: 'logger', sleepMs: 300, records: [{ level: 'INFO', message: m }] })));
+  for (const r of records) t.pre.success(env, r, 'a concurrent logger invocation', 'logger');
+  givenOverlap(t, env, records);
+  await awaitMarkers(env, markers);
+  return { env, records, markers };
 }
 
 function refusedNext(env: ExecutionEnvironment): string {
@@ -208,6 +229,56 @@ export default area('concurrency', 'Several invocations at once (Lambda Managed 
         actual: `${r.outcome}${r.errorType ? ` (${r.errorType})` : ''}, generation ${r.generation}${r.suppressedInit ? ' after a re-init' : ''}\n${env.lifecycle.map((e) => `${e.kind}${e.detail ? ` (${e.detail})` : ''}`).join(', ')}`,
         records: [late, r],
         exchanges: env.exchanges.filter((e) => e.status === 410),
+      });
+    },
+  ),
+  scenario(
+    {
+      id: LOGS_DELIVERED,
+      level: 'MUST',
+      feature: 'concurrency',
+      alsoFeature: 'json-logs',
+      title: 'Records logged by concurrent invocations arrive while they run',
+      requirement:
+        "With several invocations in flight, every record a handler logs through the runtime's logger reaches the platform within moments (through the log socket named in _LAMBDA_TELEMETRY_LOG_FD_PROVIDER_SOCKET, the telemetry log fd, or stdout), not held back in a buffer until the process ends.",
+    },
+    async (t: ScenarioContext) => {
+      const { env, markers } = await loggedConcurrently(t);
+      const missing = markers.filter((m) => linesWith(env, m).length === 0);
+      t.check(missing.length === 0, {
+        message: `${missing.length} of ${markers.length} records logged by concurrent invocations did not arrive`,
+        expected: 'every record within 2 s of its invocation (the log socket, the telemetry log fd or stdout)',
+        actual: `never seen: ${missing.join(', ')}; ${env.logs.filter((l) => l.stream === 'log-socket').length} line(s) on the log socket`,
+      });
+    },
+  ),
+  scenario(
+    {
+      id: 'concurrency.logs-own-request-id',
+      level: 'MUST',
+      feature: 'concurrency',
+      alsoFeature: 'json-logs',
+      title: "Each concurrent invocation's log records carry its own request id",
+      requirement:
+        "With several invocations in flight and JSON logs, a record a handler logs names the request id of its own invocation: records of concurrent invocations interleave in one stream, and the id is the only way to tell whose each is.",
+    },
+    async (t: ScenarioContext) => {
+      const { env, records, markers } = await loggedConcurrently(t);
+      const wrong: string[] = [];
+      markers.forEach((m, i) => {
+        const lines = linesWith(env, m);
+        t.pre.that(lines.length > 0, { message: `the record "${m}" never arrived`, expected: 'every record logged', actual: 'not seen on any stream' }, LOGS_DELIVERED);
+        const own = (records[i] as InvocationRecord).requestId;
+        for (const line of lines) {
+          const named = requestIdOfLine(line.text);
+          if (named !== own) wrong.push(`${m} (logged by ${own}) names ${named ?? 'no request id'}: ${showLine(line)}`);
+        }
+      });
+      t.check(wrong.length === 0, {
+        message: "a record logged by one of several concurrent invocations names another invocation's request id, or none",
+        expected: 'each record names the request id of the invocation that logged it (requestId; AWSRequestId in the Java client)',
+        actual: wrong.join('; '),
+        records,
       });
     },
   ),

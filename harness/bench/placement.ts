@@ -124,6 +124,7 @@ class PlacedSandbox implements EnvironmentSandbox {
   readonly paths: DriverPaths;
   /** The inner sandbox's, when it has one. */
   readonly exec?: (argv: string[], user?: SandboxUser) => Promise<SandboxExecResult>;
+  readonly logSocketDir?: () => { hostDir: string; sandboxDir: string };
   readonly #inner: EnvironmentSandbox;
   readonly #driver: Driver['name'];
   readonly #cpus: CpuPlacement;
@@ -132,6 +133,7 @@ class PlacedSandbox implements EnvironmentSandbox {
   constructor(inner: EnvironmentSandbox, driver: Driver['name'], cpus: CpuPlacement, onSpawn: ((at: number) => void) | undefined) {
     this.paths = inner.paths;
     if (inner.exec) this.exec = inner.exec.bind(inner);
+    if (inner.logSocketDir) this.logSocketDir = inner.logSocketDir.bind(inner);
     this.#inner = inner;
     this.#driver = driver;
     this.#cpus = cpus;

@@ -15,7 +15,7 @@ import { BootspecError, ErrorCodes } from '../errors.ts';
 import { installRunCleanup, newRunIdentity, RUN_LABEL, runLabels, sweepStale } from './container-cleanup.ts';
 import { dockerClient } from './container-engine.ts';
 import { RunEvents } from './container-events.ts';
-import { LogFdFolder } from './container-log-fd.ts';
+import { LOG_FD_MOUNT, LogFdFolder } from './container-log-fd.ts';
 import { checkEphemeral, DEFAULT_EPHEMERAL_MB, type SandboxLimits, sandboxLimits } from './container-limits.ts';
 import type { Sandbox } from './container-sandbox.ts';
 import type { ContainerDriverPrepareOptions, ContainerTarget } from './container-types.ts';
@@ -139,6 +139,11 @@ class ContainerSandbox implements EnvironmentSandbox {
     const { ContainerProcess } = await import('./container-process.ts');
     const logFd = launch.onLogFd ? this.#logFds.open(launch.onLogFd) : undefined;
     return ContainerProcess.start(this.#sandbox, this.#events, launch, this.#limits, logFd);
+  }
+
+  /** The log fd folder is already mounted (read-only; a socket in it can still be connected to). */
+  logSocketDir(): { hostDir: string; sandboxDir: string } {
+    return { hostDir: this.#logFds.hostDir, sandboxDir: LOG_FD_MOUNT };
   }
 
   exec(argv: string[], user: SandboxUser = 'function'): Promise<SandboxExecResult> {

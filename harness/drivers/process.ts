@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { constants } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import { findBwrap, sandboxArgs } from './bwrap.ts';
@@ -61,11 +61,20 @@ class ProcessSandbox implements EnvironmentSandbox {
       : { taskRoot: spec.taskRoot, optDir: spec.optDir, runtimeDir: spec.taskRoot, tmpDir: spec.tmpDir };
   }
 
+  #logSocketDir: string | undefined;
+
+  /** Made on first use; bubblewrap binds it read-only at LOG_SOCKET_MOUNT for every later process. */
+  logSocketDir(): { hostDir: string; sandboxDir: string } {
+    this.#logSocketDir ??= mkdtempSync(join(tmpdir(), 'bootspec-log-socket-'));
+    return { hostDir: this.#logSocketDir, sandboxDir: this.#bwrap ? LOG_SOCKET_MOUNT : this.#logSocketDir };
+  }
+
   async start(launch: LaunchSpec): Promise<RuntimeProcess> {
     const spec = this.#spec;
     const hostBootstrap = launch.bootstrap.startsWith('/var/task/') ? join(spec.taskRoot, launch.bootstrap.slice(10)) : join(spec.optDir, launch.bootstrap.slice(5));
+    const socketBind = this.#logSocketDir === undefined ? [] : ['--ro-bind', this.#logSocketDir, LOG_SOCKET_MOUNT];
     const [file, args, cwd] = this.#bwrap
-      ? [this.#bwrap, [...sandboxArgs(spec), launch.bootstrap], undefined]
+      ? [this.#bwrap, [...sandboxArgs(spec), ...socketBind, launch.bootstrap], undefined]
       : [hostBootstrap, [], spec.taskRoot];
     const base = this.#bwrap ? launch.env : { ...launch.env, TMPDIR: spec.tmpDir };
     // The telemetry log fd is the child's fd 3 (bwrap passes inherited descriptors through).
@@ -93,6 +102,7 @@ class ProcessSandbox implements EnvironmentSandbox {
   /** Kills what is still running (an environment ends its runtime first; this is the backstop). */
   async [Symbol.asyncDispose](): Promise<void> {
     await Promise.all([...this.#started].map((p) => p.kill()));
+    if (this.#logSocketDir !== undefined) rmSync(this.#logSocketDir, { recursive: true, force: true });
   }
 }
 
@@ -151,6 +161,8 @@ class LocalProcess implements RuntimeProcess {
 }
 
 const LOG_FD_VARIABLE = '_LAMBDA_TELEMETRY_LOG_FD';
+/** Where a sandboxed runtime sees the Managed Instances log socket's folder (under /var/runtime, which bubblewrap lays out itself). */
+const LOG_SOCKET_MOUNT = '/var/runtime/bootspec-log-socket';
 
 /** Reads the telemetry log fd to its end (resolves at once when there is none). */
 function readLogFd(child: ChildProcess, onLogFd: LaunchSpec['onLogFd']): Promise<void> {

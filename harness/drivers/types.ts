@@ -82,6 +82,11 @@ export interface EnvironmentSandbox {
   readonly paths: DriverPaths;
   /** Starts a process in the sandbox. */
   start(launch: LaunchSpec): Promise<RuntimeProcess>;
+  /**
+   * A folder the sandbox's processes can reach, for the Managed Instances log socket
+   * (harness/invoke/log-socket.ts): where the host creates it, and where the runtime sees it.
+   */
+  logSocketDir?(): { hostDir: string; sandboxDir: string };
   /** Runs a command to completion in the sandbox, next to the runtime (container driver only). */
   exec?(argv: string[], user?: SandboxUser): Promise<SandboxExecResult>;
   /** Ends the sandbox and whatever still runs in it; safe to call more than once. */

@@ -18,6 +18,7 @@ import { restoreAfterSnapshot } from './restore-phase.ts';
 import { EnvironmentLifecycle, type EnvironmentState, type LifecycleEvent } from './lifecycle.ts';
 import { LogBuffer } from './log-buffer.ts';
 import { type ManagedHost, ManagedInvoker, managedApiOptions } from './managed-invoke.ts';
+import { LogSocket, requestIdOfLine } from './log-socket.ts';
 import { managedConcurrency } from '../environment/managed.ts';
 import { MemorySampler } from './memory-sampler.ts';
 import { fromRace, initErrorType, invokeResponse, type Raced } from './outcome.ts';
@@ -68,6 +69,7 @@ export class ExecutionEnvironment {
   /** Lambda Managed Instances: several invocations at once (managed-invoke.ts); undefined: classic. */
   readonly managed: ManagedInvoker | undefined;
   #managedInit: Promise<InitAttempt> | undefined;
+  #logSocket: Promise<LogSocket> | undefined;
 
   private constructor(api: RuntimeApi, options: ExecutionEnvironmentOptions) {
     this.api = api;
@@ -221,6 +223,7 @@ export class ExecutionEnvironment {
     if (this.#extensions.active) await this.#extensions.shutDown('spindown', proc, this.api.generation);
     else if (proc && !proc.hasExited) await shutDown(proc, this.#o.shutdownGraceMs, this.#lifecycle, this.api.generation);
     try {
+      await (await this.#logSocket?.catch(() => undefined))?.close();
       // e.g. the container driver removes the environment's sandbox container
       await this.#sandbox?.[Symbol.asyncDispose]();
     } finally {
@@ -426,12 +429,14 @@ export class ExecutionEnvironment {
     if (started) return this.#failInitForExtensions(generation, t0, started === 'timeout' ? undefined : started);
     this.#event('spawn');
     const logs = this.#logs;
+    // With several invocations in one process, a line is the invocation's that its record names.
+    const owner = this.managed ? requestIdOfLine : () => logs.requestId;
     let proc: RuntimeProcess;
     try {
       proc = await sandbox.start({
         bootstrap: o.files.bootstrap,
-        env,
-        onLine: (stream: LogStream, text: string, at: number) => logs.push({ at, stream, text, requestId: logs.requestId, generation }),
+        env: { ...env, ...(await this.#logSocketVariable()) },
+        onLine: (stream: LogStream, text: string, at: number) => logs.push({ at, stream, text, requestId: owner(text), generation }),
         ...(this.#offerLogFd ? { onLogFd: this.#logFdReader(generation) } : {}),
       });
     } catch (err) {
@@ -450,6 +455,14 @@ export class ExecutionEnvironment {
     return this.#failInitForExtensions(a.generation, t0, this.#extensions.fault);
   }
 
+  /** Managed Instances: the log socket, opened before the first process and kept for the environment's life. */
+  async #logSocketVariable(): Promise<Record<string, string>> {
+    const dir = this.managed ? this.sandbox.logSocketDir?.() : undefined;
+    if (!dir) return {};
+    this.#logSocket ??= LogSocket.open((text, at) => this.#logs.push({ at, stream: 'log-socket', text, requestId: requestIdOfLine(text), generation: this.api.generation }), dir.hostDir);
+    return (await this.#logSocket).variable(dir.sandboxDir);
+  }
+
   /** True when the runtime is offered `_LAMBDA_TELEMETRY_LOG_FD` (asked for, and the driver can). */
   get telemetryLogFdOffered(): boolean {
     return this.#offerLogFd;
@@ -461,7 +474,7 @@ export class ExecutionEnvironment {
     const decoder = new LogFrameDecoder(
       (f) => {
         this.logFrames.push(f);
-        logs.push({ at: f.at, stream: 'telemetry', text: f.message, requestId: logs.requestId, generation, loggedAt: Number(f.timestampUs) / 1000 });
+        logs.push({ at: f.at, stream: 'telemetry', text: f.message, requestId: this.managed ? requestIdOfLine(f.message) : logs.requestId, generation, loggedAt: Number(f.timestampUs) / 1000 });
       },
       (e) => this.logFrameErrors.push({ ...e, generation }),
     );

@@ -16,6 +16,8 @@ export class LogBuffer {
   readonly #record: boolean;
   readonly #onLog: ((line: LogLine) => void) | undefined;
   #collect: LogLine[] | undefined;
+  /** Managed Instances: each invocation in flight collects the lines that name it (log-socket.ts). */
+  readonly #byId = new Map<string, LogLine[]>();
 
   constructor(record: boolean, onLog: ((line: LogLine) => void) | undefined) {
     this.#record = record;
@@ -25,6 +27,15 @@ export class LogBuffer {
   /** An invocation starts collecting its lines into `into`. */
   collect(into: LogLine[]): void {
     this.#collect = into;
+  }
+
+  /** One of several invocations in flight collects the lines that carry its id. */
+  collectFor(requestId: string, into: LogLine[]): void {
+    this.#byId.set(requestId, into);
+  }
+
+  release(requestId: string): void {
+    this.#byId.delete(requestId);
   }
 
   /** The invocation in flight ended: new lines belong to no invocation. */
@@ -38,6 +49,7 @@ export class LogBuffer {
       this.lines.push(line);
       if (this.lines.length > MAX_LINES) this.lines.splice(0, MAX_LINES / 2);
       this.#collect?.push(line);
+      if (line.requestId !== undefined && this.#byId.size > 0) this.#byId.get(line.requestId)?.push(line);
     }
     this.#onLog?.(line);
   }

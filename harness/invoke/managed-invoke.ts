@@ -75,8 +75,10 @@ export class ManagedInvoker {
     const request = buildRequest(options, h.config, h.sendInvocationId);
     const timeoutMs = options.timeoutMs ?? h.config.timeoutS * 1000;
     const logMark = h.api.log.mark();
-    // Lines of concurrent invocations interleave in one process: none is collected per invocation.
+    // Lines of concurrent invocations interleave in one process: an invocation collects the JSON
+    // records that name it (from the log socket, the telemetry fd or stdout); plain text is nobody's.
     const lines: LogLine[] = [];
+    h.logs.collectFor(request.requestId, lines);
     const inits: InitAttempt[] = [];
     const coldStart = this.#firstInit && !h.ready();
     let initDurationMs: number | undefined;
@@ -122,6 +124,7 @@ export class ManagedInvoker {
   #finish(start: InvocationStart, end: Parameters<typeof finishInvocation>[2]): InvocationRecord {
     const h = this.#host;
     const suppressedInit = start.inits.length > (start.coldStart ? 1 : 0);
+    h.logs.release(start.request.requestId);
     return finishInvocation(start, suppressedInit, end, h.config.memoryMb, h.api, h.logs);
   }
 }

@@ -42,10 +42,16 @@ export interface ExecutionEnvironmentOptions {
 
 export interface LogLine {
   at: number;
-  /** 'telemetry': a record the runtime wrote to the telemetry log fd (one frame, newlines kept). */
-  stream: 'stdout' | 'stderr' | 'platform' | 'telemetry';
+  /**
+   * 'telemetry': a record the runtime wrote to the telemetry log fd (one frame, newlines kept);
+   * 'log-socket': a line written to the Managed Instances log socket (harness/invoke/log-socket.ts).
+   */
+  stream: 'stdout' | 'stderr' | 'platform' | 'telemetry' | 'log-socket';
   text: string;
-  /** The invocation in flight when the line arrived; undefined during init or between invocations. */
+  /**
+   * The invocation in flight when the line arrived; undefined during init or between invocations.
+   * With several in flight (Managed Instances): the invocation a JSON record names, if any.
+   */
   requestId: string | undefined;
   generation: number;
   /** Set for a line of an external extension's process: its file name. */

@@ -86,6 +86,9 @@ export function gate(meta: ScenarioMeta, on: GateInput): { verdict: 'unsupported
   if (meta.feature && !on.features.includes(meta.feature)) {
     return { verdict: 'unsupported', message: `the runtime does not claim the "${meta.feature}" feature in runtime.json` };
   }
+  if (meta.alsoFeature && !on.features.includes(meta.alsoFeature)) {
+    return { verdict: 'unsupported', message: `the runtime does not claim the "${meta.alsoFeature}" feature in runtime.json` };
+  }
   if (meta.notWithDriver && on.driver === meta.notWithDriver.driver) {
     return { verdict: 'skip', message: `not with --driver ${on.driver}: ${meta.notWithDriver.why}` };
   }

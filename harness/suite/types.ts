@@ -19,6 +19,8 @@ export interface ScenarioMeta {
   requirement: string;
   /** Only for runtimes that claim this feature in runtime.json; otherwise `unsupported`. */
   feature?: RuntimeFeature;
+  /** A second feature it also needs (e.g. concurrency and json-logs); otherwise `unsupported`. */
+  alsoFeature?: RuntimeFeature;
   /** Needs /var/task, /opt and /tmp at their real paths (bubblewrap or a container); otherwise `skip`. */
   needsPathFidelity?: boolean;
   /**

@@ -26,6 +26,7 @@ export const OP_COVERED_BY: Readonly<Record<string, string>> = {
   counter: 'reuse.globals-warm',
   tmp: 'reuse.tmp-warm',
   log: 'logging.during-invoke',
+  logger: 'json-logs.fields',
   throw: 'errors.error-endpoint',
   sleep: 'results.echo',
 };

@@ -108,6 +108,9 @@ async function run(event, context) {
       // console.<level> as a Node user logs; aws-lambda-ric's LogPatch formats, filters by
       // AWS_LAMBDA_LOG_LEVEL and frames each call to the telemetry fd.
       const records = Array.isArray(event.records) ? event.records : [];
+      // sleepMs: log only after the wait, so a logger that keeps the request id in process-wide
+      // state shows the id of an invocation delivered meanwhile
+      if (Number(event.sleepMs) > 0) await sleepMs(Number(event.sleepMs));
       for (const r of records) {
         const method = LOGGER_METHODS[String(r?.level)];
         if (method === undefined) throw namedError('ProbeBadRequest', `unknown level ${JSON.stringify(r?.level)}`);

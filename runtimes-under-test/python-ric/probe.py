@@ -181,6 +181,9 @@ def handler(event, context):
         # The logging module's root logger, as a Python user logs: awslambdaric's handler formats it
         # (text or JSON), filters it by AWS_LAMBDA_LOG_LEVEL and frames it to the telemetry fd.
         records = event.get("records") or []
+        # sleepMs: log only after the wait (another invocation may be delivered meanwhile)
+        if event.get("sleepMs"):
+            time.sleep(event["sleepMs"] / 1000.0)
         for r in records:
             level = _LOGGER_LEVELS.get(str(r.get("level")))
             if level is None:

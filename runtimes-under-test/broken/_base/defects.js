@@ -59,6 +59,8 @@ const DEFECTS = {
   'untouched-memory': "its probe's memory operation reserves memory without touching it",
   'case-sensitive-headers': 'finds /next headers only under their exact canonical spelling',
   'mixes-concurrent-context': 'keeps the invocation context in one module-level variable, so concurrent handlers read the newest invocation\'s context (Managed Instances)',
+  'concurrent-logs-shared-id': "its JSON logger names the newest delivered invocation, not the handler's own, when several run at once (Managed Instances)",
+  'concurrent-logs-held': 'holds every log record of a Managed Instances environment until the process exits',
   'ignores-max-concurrency': 'always runs 2 worker loops in Managed Instances mode, whatever AWS_LAMBDA_MAX_CONCURRENCY says',
   'exceeds-max-concurrency': 'runs one worker loop more than AWS_LAMBDA_MAX_CONCURRENCY, retrying a refused GET /next (Managed Instances)',
   'serializes-handlers': 'asks for events concurrently but runs one handler at a time (Managed Instances)',

@@ -25,8 +25,17 @@ function frame(level, json, message, at) {
   return Buffer.concat([head, body]);
 }
 
+/** concurrent-logs-held: records of a Managed Instances environment, kept until the process exits. */
+const held = [];
+
 /** Writes one record: a frame per record on the fd (synchronously, so records keep their order). */
 function writeRecord(fd, level, json, message, at) {
+  // DEFECT concurrent-logs-held: with several invocations at once, records wait for the process to end.
+  if (defect === 'concurrent-logs-held' && process.env.AWS_LAMBDA_INITIALIZATION_TYPE === 'lambda-managed-instances') {
+    if (held.length === 0) process.on('exit', () => fs.writeSync(1, held.join('')));
+    held.push(`${message.replace(/\n/g, '\r')}\n`);
+    return;
+  }
   if (fd === undefined) {
     process.stdout.write(`${message.replace(/\n/g, '\r')}\n`);
     return;

@@ -140,6 +140,8 @@ exports.handler = async (event, context) => {
     case 'logger': {
       // console.<level> as a Node user logs; the runtime formats, filters and frames it (logs.js).
       const records = Array.isArray(event.records) ? event.records : [];
+      // sleepMs: log only after the wait (another invocation may be delivered meanwhile)
+      if (event.sleepMs !== undefined) await new Promise((resolve) => setTimeout(resolve, nonNegativeInteger(event.sleepMs, 'sleepMs')));
       for (const r of records) {
         const method = LOGGER_METHODS[String(r?.level)];
         if (method === undefined) throw badRequest(`level must be one of ${Object.keys(LOGGER_METHODS).join(', ')}`);

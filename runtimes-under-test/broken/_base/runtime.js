@@ -9,6 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { randomUUID } = require('node:crypto');
+const { AsyncLocalStorage } = require('node:async_hooks');
 const defects = require('./defects.js');
 const logs = require('./logs.js');
 const snapstart = require('./snapstart.js');
@@ -45,6 +46,13 @@ function workerCount() {
 
 /** The invocation being handled, so a crash outside the handler's promise can still be reported. */
 let current = null;
+/** Managed Instances: the invocation a handler's code runs for, whatever else is in flight. */
+const handling = new AsyncLocalStorage();
+/**
+ * Whose records the logger writes: the handler's own invocation when several run at once, else the
+ * one in flight. DEFECT concurrent-logs-shared-id: the newest delivered one, for every handler.
+ */
+const logOwner = () => (CONCURRENT && defect !== 'concurrent-logs-shared-id' ? handling.getStore() : current);
 let phase = 'init';
 
 /** One log line per message: newlines become CR, as the AWS clients do (SPEC §7.1). */
@@ -699,11 +707,11 @@ async function runInvocation(handler, next) {
   try {
     const context = buildContext(invocation, next.headers);
     const event = parseEvent(next.body);
-    if (handler[STREAMING]) return await runStreamingHandler(handler, invocation, event, context);
+    if (handler[STREAMING]) return await handling.run(invocation, () => runStreamingHandler(handler, invocation, event, context));
     // DEFECT mixes-concurrent-context: the handler's context is a view of one shared variable.
     const seen = defect === 'mixes-concurrent-context' && CONCURRENT ? defects.sharedContext(context) : context;
     // DEFECT serializes-handlers: handlers take turns.
-    const run = () => callHandler(handler, event, seen);
+    const run = () => handling.run(invocation, () => callHandler(handler, event, seen));
     body = serializeResult(await (defect === 'serializes-handlers' && CONCURRENT ? defects.oneAtATime(run) : run()));
   } catch (err) {
     failed = true;
@@ -800,7 +808,7 @@ async function main() {
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
   // JSON logs and the telemetry log fd, when Lambda asks for them (logs.js).
-  logs.patchConsole(() => current?.requestId, () => current?.tenantId);
+  logs.patchConsole(() => logOwner()?.requestId, () => logOwner()?.tenantId);
   snapstart.registry(); // SnapStart hooks the function registers while it loads (snapstart.js)
   let handler;
   try {

@@ -160,6 +160,8 @@ public class Probe implements RequestHandler<Map<String, Object>, Object> {
         // The context's LambdaLogger with a level, as a Java user logs: the client formats it
         // (text or JSON), filters it by AWS_LAMBDA_LOG_LEVEL and frames it to the telemetry fd.
         List<?> records = event.get("records") instanceof List ? (List<?>) event.get("records") : List.of();
+        // sleepMs: log only after the wait (another invocation may be delivered meanwhile)
+        if (event.get("sleepMs") instanceof Number) sleep(((Number) event.get("sleepMs")).longValue());
         for (Object o : records) {
           Map<?, ?> r = o instanceof Map ? (Map<?, ?>) o : Map.of();
           LogLevel level;
