@@ -26,6 +26,7 @@ interface ContextAnswer {
   remainingMs: number | null;
   traceEnv: string | null;
   tenantId: string | null;
+  clientContext?: unknown;
 }
 
 /** A managed-instances environment of the runtime under test, warmed by one plain invocation. */
@@ -95,7 +96,7 @@ export default area('concurrency', 'Several invocations at once (Lambda Managed 
       level: 'MUST',
       feature: 'concurrency',
       title: 'Concurrent invocations each see their own context',
-      requirement: 'With several invocations in flight, each handler sees its own request id, deadline, tenant and trace, and each result is posted to its own request id.',
+      requirement: 'With several invocations in flight, each handler sees its own request id, deadline, tenant, trace and client context, and each result is posted to its own request id.',
     },
     async (t: ScenarioContext) => {
       const N = t.target.maxConcurrency ?? DEFAULT_N;
@@ -103,7 +104,9 @@ export default area('concurrency', 'Several invocations at once (Lambda Managed 
       // Distinct deadlines (1 s apart) and tenants; the context is read after a wait, when every
       // invocation has been delivered, so state shared across invocations shows the wrong values.
       const records = await Promise.all(
-        Array.from({ length: N }, (_, i) => t.probe(env, { probe: 'context', sleepMs: 400 }, { timeoutMs: 4000 + i * 1000, tenantId: `bootspec-tenant-${i}` })),
+        Array.from({ length: N }, (_, i) =>
+          t.probe(env, { probe: 'context', sleepMs: 400 }, { timeoutMs: 4000 + i * 1000, tenantId: `bootspec-tenant-${i}`, clientContext: JSON.stringify({ custom: { slot: `bootspec-slot-${i}` } }) }),
+        ),
       );
       givenOverlap(t, env, records);
       const wrong: string[] = [];
@@ -113,6 +116,10 @@ export default area('concurrency', 'Several invocations at once (Lambda Managed 
         if (c.requestId !== id) wrong.push(`${id}: requestId ${c.requestId}`);
         if (c.tenantId !== null && c.tenantId !== r.request.tenantId) wrong.push(`${id}: tenantId ${c.tenantId}, sent ${r.request.tenantId}`);
         if (c.traceEnv !== null && c.traceEnv !== r.request.traceId) wrong.push(`${id}: trace ${c.traceEnv}, sent ${r.request.traceId}`);
+        // The client context, where the runtime offers it: its own slot, never another's.
+        const slots = JSON.stringify(c.clientContext ?? null).match(/bootspec-slot-\d+/g) ?? [];
+        const ownSlot = `bootspec-slot-${records.indexOf(r)}`;
+        if (slots.some((slot) => slot !== ownSlot)) wrong.push(`${id}: client context of ${slots.join(', ')}, sent ${ownSlot}`);
         const expected = r.request.deadlineMs - (r.timings.resultAt ?? r.timings.completedAt);
         if (c.remainingMs !== null && Math.abs(c.remainingMs - expected) > 500) wrong.push(`${id}: remainingMs ${c.remainingMs}, its own deadline leaves about ${expected}`);
       }

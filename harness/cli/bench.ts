@@ -21,6 +21,15 @@ import { runtimeNameOf } from '../shard/run-shard.ts';
 import type { BenchShardRecord } from '../shard/types.ts';
 import { envPairs, functionConfig, intFlag, numberFlag, driverFromFlags, prepare, usage } from './common.ts';
 
+/**
+ * Blocks per figure. The gate's p-value is the larger of the bootstrap's and an exact signed-rank
+ * test over the blocks, and Holm's first step over the ~12 primary figures needs p < 0.0042: with 10
+ * blocks only 10 of 10 (or 9 of 10, the odd one the smallest) going the same way get there, so one
+ * noisy block hid a +10 % slowdown. With 16 the smallest p is 3e-5 and three or four noisy blocks are
+ * tolerated; the invokes are the same, spread thinner (bench/README.md, "Comparisons and verdicts").
+ */
+const DEFAULT_ROUNDS = 16;
+
 export const benchHelp = `bootspec bench <runtime> [options]
 
 Measures a runtime's warm invoke loop (latency, throughput), cold start and memory against bootspec's
@@ -46,7 +55,7 @@ Exchanges are not recorded. Exits 1 when a comparison finds a regression.
   --payloads LIST       event sizes (default 0,1k,64k,1m,6m)
   --invokes N           measured invokes per payload and runtime (default 10000; large payloads fewer)
   --warmup N            discarded invokes before measuring (default 1000)
-  --rounds N            blocks each figure is measured in; the bootstrap resamples them (default 10)
+  --rounds N            blocks each figure is measured in; the bootstrap resamples them (default 16)
   --environments LIST   concurrent environments (default 1,2,4)
   --block-seconds S     length of a throughput block (default 0.5; autocannon blocks twice that, ≥ 1 s)
   --cold-starts N       fresh environments for the cold start (default 20)
@@ -110,7 +119,7 @@ function settingsFrom(v: Record<string, string | boolean | string[] | undefined>
     phases: ALL_PHASES.filter((p) => phases.includes(p)),
     invokes: intFlag('invokes', str('invokes'), 10, 10_000_000) ?? 10_000,
     warmup: intFlag('warmup', str('warmup'), 0, 1_000_000) ?? 1000,
-    rounds: intFlag('rounds', str('rounds'), 2, 1000) ?? 10,
+    rounds: intFlag('rounds', str('rounds'), 2, 1000) ?? DEFAULT_ROUNDS,
     payloads: [...new Set(payloads)].sort((a, b) => a - b),
     bytesPerPayload: 512 * 1024 * 1024,
     environments: [...new Set(environments)].sort((a, b) => a - b),
