@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RuntimeApi } from '../../harness/api/runtime-api.ts';
 import { invocation, RawRuntime } from './helpers.ts';
+import { RawClient } from './raw-client.ts';
 
 let api: RuntimeApi;
 const workers: RawRuntime[] = [];
@@ -58,6 +59,27 @@ describe('managed-instances mode', () => {
     expect(byId.get(ids[2] as string)).toBe('"c"');
     // A second post for an answered id is an unknown id.
     expect((await a.respond(ids[0] as string)).status).toBe(400);
+  });
+
+  it('keeps a streamed response whole, and a failure in its error trailers as the invocation error', async () => {
+    const router = (await managed(2)).managed;
+    const w = worker();
+    const next = w.next();
+    const inv = router?.invoke(invocation());
+    const id = (await next).headers['lambda-runtime-aws-request-id'] as string;
+    const raw = await RawClient.open(Number(api.address.split(':')[1]));
+    const body = Buffer.from(JSON.stringify({ errorType: 'Runtime.StreamError', errorMessage: 'boom' })).toString('base64');
+    await raw.write(
+      `POST /2018-06-01/runtime/invocation/${id}/response HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nLambda-Runtime-Function-Response-Mode: streaming\r\n` +
+        `Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\r\n4\r\npart\r\n0\r\nLambda-Runtime-Function-Error-Type: Runtime.StreamError\r\nLambda-Runtime-Function-Error-Body: ${body}\r\n\r\n`,
+    );
+    expect((await raw.answer()).status).toBe(202);
+    raw.close();
+    const r = await inv?.result;
+    expect(r?.kind).toBe('error');
+    if (r?.kind !== 'error') return;
+    expect(r.errorTypeHeader).toBe('Runtime.StreamError');
+    expect(JSON.parse(r.payload.toString())).toEqual({ errorType: 'Runtime.StreamError', errorMessage: 'boom' });
   });
 
   it('answers a post after the invocation timed out with 410 InvokeTimeout, once', async () => {

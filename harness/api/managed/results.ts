@@ -1,7 +1,8 @@
 /**
  * Results and init errors in a managed-instances environment: the classic checks (response mode,
  * size, the invocation-id echo), with /error and /init/error bodies capped at 1 MiB as the
- * managed-instances RAPID caps them (413 beyond).
+ * managed-instances RAPID caps them (413 beyond). A streamed response is read whole, to the buffered
+ * limit: streaming is not modelled in this mode beyond its error trailers.
  * https://github.com/aws/aws-lambda-runtime-interface-emulator/blob/4fa21571526087e3a0076b9fecf67a79e3927994/internal/lambda-managed-instances/rapi/router.go
  * https://github.com/aws/aws-lambda-runtime-interface-emulator/blob/4fa21571526087e3a0076b9fecf67a79e3927994/internal/lambda-managed-instances/rapi/server.go
  */
@@ -17,6 +18,7 @@ import {
 } from '../errors.ts';
 import { ACCEPTED } from '../exchange.ts';
 import { stripErrorCause } from '../handlers/error-cause.ts';
+import { readErrorTrailers } from '../stream/trailers.ts';
 import type { BodyResult } from '../http1/types.ts';
 import type { RuntimeApiState, RuntimeExchange, RuntimeResult } from '../types.ts';
 import type { ManagedInvocation } from './invocation.ts';
@@ -50,6 +52,13 @@ export function finishManagedResult(ex: RuntimeExchange, kind: 'response' | 'err
     return platformResult(PlatformErrorType.TruncatedResponse, at);
   }
   ex.sendJson(202, ACCEPTED);
+  // A streamed response is read whole here (no incremental arrival in this mode); a failure the
+  // runtime reported in its error trailers is the invocation's error, not an empty success.
+  const streamed = kind === 'response' ? readErrorTrailers(body.trailers) : undefined;
+  if (streamed) {
+    const value = streamed.body.kind === 'json' ? streamed.body.value : { errorType: streamed.errorType ?? 'Runtime.Unknown', errorMessage: streamed.body.kind === 'not-json' ? streamed.body.text : '' };
+    return { kind: 'error', payload: Buffer.from(JSON.stringify(value)), contentType: 'application/json', errorTypeHeader: streamed.errorType, xrayCause: undefined, headers: h, at };
+  }
   if (kind === 'response') return { kind: 'response', payload: body.body, contentType, headers: h, at };
   const cause = contentType?.startsWith(ERROR_CAUSE_JSON) === true;
   return {
