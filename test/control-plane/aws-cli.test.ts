@@ -116,6 +116,10 @@ describe('the Lambda control plane with the AWS CLI', () => {
     const v2 = `arn:aws:lambda:us-east-1:${ALICE.account}:layer:node-plain:2`;
     expect((await aws(ALICE, create(ALICE, 'fn', [v2]))).json).toMatchObject({ Layers: [{ Arn: v2 }] });
     expect(await invoke(ALICE, 'fn', { probe: 'echo', value: 1 })).toBe('1');
+    // --tenant-id reaches the handler's context as X-Amz-Tenant-Id, through /next's tenant header
+    const tenantOut = path.join(served.dir, 'out-tenant.json');
+    expect((await aws(ALICE, ['invoke', '--function-name', 'fn', '--tenant-id', 'bootspec-cli-tenant', '--payload', '{"probe":"context"}', tenantOut])).code).toBe(0);
+    expect((JSON.parse(await readFile(tenantOut, 'utf8')) as { tenantId: string | null }).tenantId).toBe('bootspec-cli-tenant');
     const config = await aws(ALICE, ['update-function-configuration', '--function-name', 'fn', '--timeout', '7', '--environment', 'Variables={GREETING=hello}']);
     expect(config.json).toMatchObject({ Timeout: 7, Environment: { Variables: { GREETING: 'hello' } } });
     const next = path.join(served.dir, 'next.zip');

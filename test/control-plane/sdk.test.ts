@@ -119,6 +119,15 @@ describe('the Lambda control plane with @aws-sdk/client-lambda', () => {
     expect(await invokeText(BOB, 'on-layer', { probe: 'echo', value: 'from /opt/bootstrap' })).toEqual({ text: '"from /opt/bootstrap"', functionError: undefined });
   });
 
+  it('passes the SDK\'s TenantId (X-Amz-Tenant-Id) to the handler\'s context, and none without it', async () => {
+    const context = async (tenant: string | undefined) => {
+      const out = await as(BOB).send(new InvokeCommand({ FunctionName: 'on-layer', Payload: Buffer.from('{"probe":"context"}'), ...(tenant ? { TenantId: tenant } : {}) }));
+      return JSON.parse(Buffer.from(out.Payload ?? new Uint8Array()).toString('utf8')) as { tenantId: string | null };
+    };
+    expect((await context('bootspec-sdk-tenant')).tenantId).toBe('bootspec-sdk-tenant');
+    expect((await context(undefined)).tenantId).toBeNull();
+  });
+
   it('refuses new use after the grant is revoked; the function that has it keeps running', async () => {
     await as(ALICE).send(new RemoveLayerVersionPermissionCommand({ LayerName: 'node-plain', VersionNumber: 1, StatementId: 'bob' }));
     const again = await failure(as(ALICE).send(new RemoveLayerVersionPermissionCommand({ LayerName: 'node-plain', VersionNumber: 1, StatementId: 'bob' })));
