@@ -21,6 +21,7 @@ import type { WatchedProcess } from './process-watch.ts';
 import { InvocationRace } from './race.ts';
 import { buildRequest } from './request.ts';
 import { InvocationSlots } from './serial-queue.ts';
+import { reportInvocationEnd, reportRuntimeDone, reportStart } from './telemetry-moments.ts';
 import type { InitAttempt, InvocationRecord, InvokeOptions, LogLine } from './types.ts';
 
 /** What the managed invoker needs of its environment. */
@@ -94,6 +95,8 @@ export class ManagedInvoker {
     request.deadlineMs = Math.floor(options.deadlineMs ?? deadline);
     const start: InvocationStart = { request, queuedAt, startedAt, timeoutMs, logMark, lines, inits, coldStart, initDurationMs };
     h.logs.platform(startLine(request.requestId, h.config.functionVersion), h.api.generation);
+    // The Telemetry API's invocation events, per invocation: several runs' events interleave.
+    reportStart(h.api.telemetry, request, h.config.functionVersion);
 
     for (let attempt = 0; ; attempt++) {
       if (!h.ready()) {
@@ -117,6 +120,8 @@ export class ManagedInvoker {
       if (raced.tag === 'exit' && inv.deliveries === 0 && attempt === 0) continue;
       const verdict = fromRace(raced, request.requestId, timeoutMs);
       if (raced.tag === 'result') options.onResponse?.(request.requestId, invokeResponse(verdict));
+      const result = raced.tag === 'result' ? raced.r : undefined;
+      reportRuntimeDone(h.api.telemetry, { request, outcome: verdict.outcome, errorType: verdict.errorType, deliveredAt: inv.firstDeliveredAt ?? startedAt, result, at: result?.at ?? now() });
       return this.#finish(start, { raced, verdict, maxMemKb: 0, deliveries: inv.deliveries, deliveredAt: inv.firstDeliveredAt });
     }
   }
@@ -125,7 +130,9 @@ export class ManagedInvoker {
     const h = this.#host;
     const suppressedInit = start.inits.length > (start.coldStart ? 1 : 0);
     h.logs.release(start.request.requestId);
-    return finishInvocation(start, suppressedInit, end, h.config.memoryMb, h.api, h.logs);
+    const record = finishInvocation(start, suppressedInit, end, h.config.memoryMb, h.api, h.logs);
+    reportInvocationEnd(h.api.telemetry, record, h.config.memoryMb, 'failedInit' in end);
+    return record;
   }
 }
 

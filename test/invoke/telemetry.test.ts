@@ -21,7 +21,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((e) => e.close()));
 });
 
-async function environment(api: 'telemetry' | 'logs'): Promise<ExecutionEnvironment> {
+async function environment(api: 'telemetry' | 'logs', maxConcurrency?: number): Promise<ExecutionEnvironment> {
   const workDir = mkdtempSync(join(tmpdir(), 'bootspec-telemetry-'));
   const taskRoot = join(workDir, 'task');
   const optDir = join(workDir, 'opt');
@@ -31,7 +31,7 @@ async function environment(api: 'telemetry' | 'logs'): Promise<ExecutionEnvironm
   const env = await ExecutionEnvironment.create({
     files: { taskRoot, optDir, bootstrap: '/var/task/bootstrap', bootstrapHostPath: join(taskRoot, 'bootstrap'), unzippedBytes: 0 },
     driver: new ProcessDriver(),
-    config: { ...FAKE_CONFIG, handler: 'probe.handler', memoryMb: 256 },
+    config: { ...FAKE_CONFIG, handler: 'probe.handler', memoryMb: 256, ...(maxConcurrency === undefined ? {} : { maxConcurrency }) },
     workDir,
     manifestEnv: { EXTENSION_PROBE_TELEMETRY: api },
   });
@@ -132,6 +132,23 @@ describe('Telemetry API (2022-07-01) in an execution environment', () => {
         .map((e) => [e.type, (e.record as { tenantId?: string }).tenantId]);
     expect(of(blue.requestId)).toEqual([['platform.start', 'blue'], ['platform.runtimeDone', 'blue'], ['platform.report', 'blue']]);
     expect(of(plain.requestId)).toEqual([['platform.start', undefined], ['platform.runtimeDone', undefined], ['platform.report', undefined]]);
+  });
+
+  it('reports each of several concurrent invocations (Managed Instances): start, runtimeDone and report per request id', async () => {
+    const env = await environment('telemetry', 3);
+    const records = await Promise.all([1, 2, 3].map((i) => env.invoke({ event: { probe: 'sleep', ms: 200 }, tenantId: `t-${i}` })));
+    expect(records.map((r) => r.outcome)).toEqual(['success', 'success', 'success']);
+    await env.close();
+    const events = received(env.logs);
+    for (const [i, r] of records.entries()) {
+      const mine = events.filter((e) => (e.record as { requestId?: string }).requestId === r.requestId);
+      expect(mine.map((e) => e.type)).toEqual(['platform.start', 'platform.runtimeDone', 'platform.report']);
+      expect(mine.map((e) => (e.record as { tenantId?: string }).tenantId)).toEqual([`t-${i + 1}`, `t-${i + 1}`, `t-${i + 1}`]);
+    }
+    // they overlapped: at least two started before the first report
+    const kinds = events.filter((e) => e.type === 'platform.start' || e.type === 'platform.report').map((e) => e.type);
+    expect(kinds.slice(0, kinds.indexOf('platform.report')).length).toBeGreaterThanOrEqual(2);
+    expect(events.filter((e) => e.type === 'platform.initStart')).toHaveLength(1);
   });
 
   it('tells a subscriber platform.runtimeDone (timeout) before the reset shuts its extension down', async () => {
