@@ -89,7 +89,7 @@ describe('PUT /2022-07-01/telemetry', () => {
 
   it('refuses a destination outside the environment, https, and TCP (not supported by bootspec)', async () => {
     const id = await register();
-    for (const URI of ['http://example.com:8080/', 'http://10.0.0.1:8080/', 'http://[::1]:8080/', 'https://localhost:8080/']) {
+    for (const URI of ['http://example.com:8080/', 'http://127.0.0.2:8080/', 'http://[::1]:8080/', 'https://localhost:8080/']) {
       const r = await subscribe(id, body({ destination: { protocol: 'HTTP', URI } }));
       expect(r.status, URI).toBe(400);
       expect(r.json, URI).toMatchObject({ errorType: 'ValidationError' });
