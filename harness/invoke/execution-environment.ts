@@ -429,14 +429,12 @@ export class ExecutionEnvironment {
     if (started) return this.#failInitForExtensions(generation, t0, started === 'timeout' ? undefined : started);
     this.#event('spawn');
     const logs = this.#logs;
-    // With several invocations in one process, a line is the invocation's that its record names.
-    const owner = this.managed ? requestIdOfLine : () => logs.requestId;
     let proc: RuntimeProcess;
     try {
       proc = await sandbox.start({
         bootstrap: o.files.bootstrap,
         env: { ...env, ...(await this.#logSocketVariable()) },
-        onLine: (stream: LogStream, text: string, at: number) => logs.push({ at, stream, text, requestId: owner(text), generation }),
+        onLine: (stream: LogStream, text: string, at: number) => logs.push({ at, stream, text, requestId: this.#ownerOf(text), generation }),
         ...(this.#offerLogFd ? { onLogFd: this.#logFdReader(generation) } : {}),
       });
     } catch (err) {
@@ -459,8 +457,16 @@ export class ExecutionEnvironment {
   async #logSocketVariable(): Promise<Record<string, string>> {
     const dir = this.managed ? this.sandbox.logSocketDir?.() : undefined;
     if (!dir) return {};
-    this.#logSocket ??= LogSocket.open((text, at) => this.#logs.push({ at, stream: 'log-socket', text, requestId: requestIdOfLine(text), generation: this.api.generation }), dir.hostDir);
+    this.#logSocket ??= LogSocket.open(dir.hostDir, (text, at) => this.#logs.push({ at, stream: 'log-socket', text, requestId: requestIdOfLine(text), generation: this.api.generation }));
     return (await this.#logSocket).variable(dir.sandboxDir);
+  }
+
+  /**
+   * The invocation a line belongs to: the one in flight, or with several in one process (Managed
+   * Instances) the one its JSON record names.
+   */
+  #ownerOf(text: string): string | undefined {
+    return this.managed ? requestIdOfLine(text) : this.#logs.requestId;
   }
 
   /** True when the runtime is offered `_LAMBDA_TELEMETRY_LOG_FD` (asked for, and the driver can). */
@@ -474,7 +480,7 @@ export class ExecutionEnvironment {
     const decoder = new LogFrameDecoder(
       (f) => {
         this.logFrames.push(f);
-        logs.push({ at: f.at, stream: 'telemetry', text: f.message, requestId: this.managed ? requestIdOfLine(f.message) : logs.requestId, generation, loggedAt: Number(f.timestampUs) / 1000 });
+        logs.push({ at: f.at, stream: 'telemetry', text: f.message, requestId: this.#ownerOf(f.message), generation, loggedAt: Number(f.timestampUs) / 1000 });
       },
       (e) => this.logFrameErrors.push({ ...e, generation }),
     );

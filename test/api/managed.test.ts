@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RuntimeApi } from '../../harness/api/runtime-api.ts';
+import { fromRace } from '../../harness/invoke/outcome.ts';
 import { invocation, RawRuntime } from './helpers.ts';
 import { RawClient } from './raw-client.ts';
 
@@ -61,7 +62,7 @@ describe('managed-instances mode', () => {
     expect((await a.respond(ids[0] as string)).status).toBe(400);
   });
 
-  it('keeps a streamed response whole, and a failure in its error trailers as the invocation error', async () => {
+  it('keeps a streamed response whole, and a failure in its error trailers makes the verdict a classic streamed failure would', async () => {
     const router = (await managed(2)).managed;
     const w = worker();
     const next = w.next();
@@ -76,10 +77,13 @@ describe('managed-instances mode', () => {
     expect((await raw.answer()).status).toBe(202);
     raw.close();
     const r = await inv?.result;
-    expect(r?.kind).toBe('error');
-    if (r?.kind !== 'error') return;
-    expect(r.errorTypeHeader).toBe('Runtime.StreamError');
-    expect(JSON.parse(r.payload.toString())).toEqual({ errorType: 'Runtime.StreamError', errorMessage: 'boom' });
+    if (r?.kind !== 'response') throw new Error(`expected a response, got ${r?.kind}`);
+    expect(r.payload.toString()).toBe('part');
+    expect(r.stream?.error?.errorType).toBe('Runtime.StreamError');
+    // the verdict is made as for a classic streamed failure
+    const verdict = fromRace({ tag: 'result', r }, id, 1000);
+    expect(verdict).toMatchObject({ outcome: 'function-error', errorType: 'Runtime.StreamError', platformError: false });
+    expect(JSON.parse(verdict.payload.toString())).toEqual({ errorType: 'Runtime.StreamError', errorMessage: 'boom' });
   });
 
   it('answers a post after the invocation timed out with 410 InvokeTimeout, once', async () => {

@@ -3,7 +3,9 @@
  * each kept whole with `\r` inside, a last line without its newline, and records given to the
  * invocation they name (harness/invoke/log-buffer.ts).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -35,7 +37,8 @@ describe('requestIdOfLine', () => {
 describe('LogSocket', () => {
   it('reads the lines of every connection, split across writes, and removes its file on close', async () => {
     const got: string[] = [];
-    const socket = await LogSocket.open((text) => got.push(text));
+    const dir = mkdtempSync(join(tmpdir(), 'bootspec-log-socket-test-'));
+    const socket = await LogSocket.open(dir, (text) => got.push(text));
     expect(socket.variable('/var/runtime/x')).toEqual({ [LOG_SOCKET_VARIABLE]: '/var/runtime/x/log.sock' });
     await Promise.all([write(socket.hostPath, ['{"requestId":"a","message":"one\\rtwo"}\n', 'half', ' a line\n']), write(socket.hostPath, ['no newline at the end'])]);
     await sleep(50);
@@ -43,6 +46,7 @@ describe('LogSocket', () => {
     expect(got.sort()).toEqual(['half a line', 'no newline at the end', '{"requestId":"a","message":"one\\rtwo"}'].sort());
     await socket.close();
     expect(existsSync(socket.hostPath)).toBe(false);
+    rmSync(dir, { recursive: true });
   });
 
   it('gives each invocation in flight the records that name it', () => {

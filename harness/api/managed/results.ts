@@ -6,6 +6,7 @@
  * https://github.com/aws/aws-lambda-runtime-interface-emulator/blob/4fa21571526087e3a0076b9fecf67a79e3927994/internal/lambda-managed-instances/rapi/router.go
  * https://github.com/aws/aws-lambda-runtime-interface-emulator/blob/4fa21571526087e3a0076b9fecf67a79e3927994/internal/lambda-managed-instances/rapi/server.go
  */
+import { createHash } from 'node:crypto';
 import { now } from '../../clock.ts';
 import {
   PlatformErrorType,
@@ -18,9 +19,9 @@ import {
 } from '../errors.ts';
 import { ACCEPTED } from '../exchange.ts';
 import { stripErrorCause } from '../handlers/error-cause.ts';
-import { readErrorTrailers } from '../stream/trailers.ts';
+import { declaredTrailers, readErrorTrailers } from '../stream/trailers.ts';
 import type { BodyResult } from '../http1/types.ts';
-import type { RuntimeApiState, RuntimeExchange, RuntimeResult } from '../types.ts';
+import type { RuntimeApiState, RuntimeExchange, RuntimeResult, StreamErrorTrailer, StreamedBody } from '../types.ts';
 import type { ManagedInvocation } from './invocation.ts';
 
 /** `requestBodyLimitBytes` of the managed-instances RAPID. */
@@ -52,14 +53,14 @@ export function finishManagedResult(ex: RuntimeExchange, kind: 'response' | 'err
     return platformResult(PlatformErrorType.TruncatedResponse, at);
   }
   ex.sendJson(202, ACCEPTED);
-  // A streamed response is read whole here (no incremental arrival in this mode); a failure the
-  // runtime reported in its error trailers is the invocation's error, not an empty success.
-  const streamed = kind === 'response' ? readErrorTrailers(body.trailers) : undefined;
-  if (streamed) {
-    const value = streamed.body.kind === 'json' ? streamed.body.value : { errorType: streamed.errorType ?? 'Runtime.Unknown', errorMessage: streamed.body.kind === 'not-json' ? streamed.body.text : '' };
-    return { kind: 'error', payload: Buffer.from(JSON.stringify(value)), contentType: 'application/json', errorTypeHeader: streamed.errorType, xrayCause: undefined, headers: h, at };
+  if (kind === 'response') {
+    // A streamed response is read whole here (no incremental arrival in this mode). A failure in its
+    // error trailers is kept as a streamed body's, so the invocation's verdict is made as in the
+    // classic mode (outcome.ts streamFailure), not read as an empty success.
+    const error = readErrorTrailers(body.trailers);
+    const stream = error === undefined ? {} : { stream: wholeStream(h, body.body, body.trailers, error, at) };
+    return { kind: 'response', payload: body.body, contentType, headers: h, at, ...stream };
   }
-  if (kind === 'response') return { kind: 'response', payload: body.body, contentType, headers: h, at };
   const cause = contentType?.startsWith(ERROR_CAUSE_JSON) === true;
   return {
     kind: 'error',
@@ -92,6 +93,24 @@ export async function readManagedInitError(api: RuntimeApiState, ex: RuntimeExch
       at: now(),
     },
   });
+}
+
+/** A streamed body read in one piece, with its trailers. */
+function wholeStream(h: Record<string, string>, payload: Buffer, trailers: Record<string, string>, error: StreamErrorTrailer, at: number): StreamedBody {
+  return {
+    mode: h['lambda-runtime-function-response-mode'],
+    transferEncoding: h['transfer-encoding'],
+    declaredTrailers: declaredTrailers(h.trailer),
+    arrivals: payload.length ? [{ at, bytes: payload.length }] : [],
+    size: payload.length,
+    sha256: createHash('sha256').update(payload).digest('hex'),
+    wholePayloadKept: true,
+    end: 'complete',
+    trailers,
+    error,
+    prelude: undefined,
+    shapedMs: 0,
+  };
 }
 
 function platformResult(errorType: string, at: number): RuntimeResult {
