@@ -23,6 +23,15 @@ function worker(): RawRuntime {
   return w;
 }
 
+/** One worker on /next and one invocation delivered to it. */
+async function delivered(router: RuntimeApi['managed']) {
+  const w = worker();
+  const next = w.next();
+  const inv = router?.invoke(invocation());
+  const id = (await next).headers['lambda-runtime-aws-request-id'] as string;
+  return { w, inv, id };
+}
+
 async function until(condition: () => boolean): Promise<void> {
   const end = Date.now() + 2000;
   while (!condition()) {
@@ -64,10 +73,7 @@ describe('managed-instances mode', () => {
 
   it('keeps a streamed response whole, and a failure in its error trailers makes the verdict a classic streamed failure would', async () => {
     const router = (await managed(2)).managed;
-    const w = worker();
-    const next = w.next();
-    const inv = router?.invoke(invocation());
-    const id = (await next).headers['lambda-runtime-aws-request-id'] as string;
+    const { w, inv, id } = await delivered(router);
     const raw = await RawClient.open(Number(api.address.split(':')[1]));
     const body = Buffer.from(JSON.stringify({ errorType: 'Runtime.StreamError', errorMessage: 'boom' })).toString('base64');
     await raw.write(
@@ -88,10 +94,7 @@ describe('managed-instances mode', () => {
 
   it('answers a post after the invocation timed out with 410 InvokeTimeout, once', async () => {
     const router = (await managed(2)).managed;
-    const w = worker();
-    const next = w.next();
-    const inv = router?.invoke(invocation());
-    const id = (await next).headers['lambda-runtime-aws-request-id'] as string;
+    const { w, inv, id } = await delivered(router);
     if (inv) router?.timeOut(inv);
     const late = await w.respond(id);
     expect(late.status).toBe(410);
@@ -120,10 +123,7 @@ describe('managed-instances mode', () => {
 
   it('caps /error bodies at 1 MiB with 413, leaving the invocation open', async () => {
     const router = (await managed(1)).managed;
-    const w = worker();
-    const next = w.next();
-    const inv = router?.invoke(invocation());
-    const id = (await next).headers['lambda-runtime-aws-request-id'] as string;
+    const { w, inv, id } = await delivered(router);
     const big = await w.error(id, Buffer.alloc(1024 * 1024 + 1, 0x61));
     expect(big.status).toBe(413);
     expect((await w.error(id)).status).toBe(202);
