@@ -5,7 +5,7 @@ import { InvokeEndpoint } from '../invoke/http-endpoint.ts';
 import { EnvironmentPool } from '../invoke/pool.ts';
 import { payloadLabel } from './events.ts';
 import { LoadClient } from './load-client.ts';
-import { blockWarmup, closeAll, loopMs, perBlock, started, warmupFor, type BenchContext, type Task } from './plan.ts';
+import { blockWarmup, closeAll, inRoundOrder, loopMs, payloadOrder, perBlock, started, warmupFor, type BenchContext, type Task } from './plan.ts';
 import type { BenchSubject } from './subject.ts';
 import { invokeLoop } from './warm-loop.ts';
 
@@ -55,8 +55,8 @@ export function endpointTasks(ctx: BenchContext): Task[] {
     });
   }
   for (let r = 0; r < s.rounds; r++) {
-    for (const bytes of s.payloads) {
-      for (const [i, side] of ctx.sides.entries()) {
+    for (const bytes of payloadOrder(s.payloads)) {
+      for (const [i, side] of inRoundOrder(ctx.sides, r)) {
         tasks.push({
           label: `endpoint: ${side.subject.label}, ${payloadLabel(bytes)}, round ${r + 1}`,
           run: async () => {
@@ -73,7 +73,7 @@ export function endpointTasks(ctx: BenchContext): Task[] {
     }
   }
   for (let r = 0; r < s.rounds; r++) {
-    for (const [i, side] of ctx.sides.entries()) {
+    for (const [i, side] of inRoundOrder(ctx.sides, r)) {
       tasks.push({
         label: `endpoint: autocannon ${side.subject.label}, round ${r + 1}`,
         run: async () => {
@@ -103,7 +103,7 @@ export function endpointTasks(ctx: BenchContext): Task[] {
 export function coldStartTasks(ctx: BenchContext): Task[] {
   const tasks: Task[] = [];
   for (let k = 0; k < ctx.settings.coldStarts; k++) {
-    for (const side of ctx.sides) {
+    for (const [, side] of inRoundOrder(ctx.sides, k)) {
       tasks.push({
         label: `cold start: ${side.subject.label} #${k + 1}`,
         run: async () => {

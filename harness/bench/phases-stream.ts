@@ -9,7 +9,7 @@ import type { FunctionConfig } from '../environment/types.ts';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import { ExecutionEnvironment } from '../invoke/execution-environment.ts';
 import { buildRequest } from '../invoke/request.ts';
-import { closeAll, loopMs, type BenchContext, type Task } from './plan.ts';
+import { closeAll, inRoundOrder, loopMs, type BenchContext, type Task } from './plan.ts';
 import type { SideRecord } from './side.ts';
 import { StreamFloor } from './stream-floor.ts';
 import { StreamRecorder, streamEvent, streamLabel, streamSample, type StreamShape } from './stream-figures.ts';
@@ -162,7 +162,7 @@ export function streamingTasks(ctx: BenchContext): Task[] {
           await streamLoop(f.api, measured[0]?.subject.config as FunctionConfig, { shape, invokes, maxMs: loopMs(s), into: floorRecorders[k] as StreamRecorder, gone: f.exited });
         },
       });
-      for (const side of measured) {
+      for (const [, side] of inRoundOrder(measured, r)) {
         tasks.push({
           label: `streaming: ${side.subject.label}, ${streamLabel(shape)}, round ${r + 1}`,
           run: () =>

@@ -2,7 +2,7 @@
 import type { ExecutionEnvironment } from '../invoke/execution-environment.ts';
 import { eventFor, payloadLabel } from './events.ts';
 import { cMockBlock, pingPong } from './floor.ts';
-import { blockWarmup, closeAll, loopMs, perBlock, started, warmupFor, type BenchContext, type Task } from './plan.ts';
+import { blockWarmup, closeAll, inRoundOrder, loopMs, payloadOrder, perBlock, started, warmupFor, type BenchContext, type Task } from './plan.ts';
 import { LatencyRecorder } from './samples.ts';
 import { concurrentLoops, invokeLoop } from './warm-loop.ts';
 
@@ -78,8 +78,8 @@ export function latencyTasks(ctx: BenchContext): Task[] {
   }
   const sequentialBytes = Math.min(...s.payloads);
   for (let r = 0; r < s.rounds; r++) {
-    for (const bytes of s.payloads) {
-      for (const [i, side] of ctx.sides.entries()) {
+    for (const bytes of payloadOrder(s.payloads)) {
+      for (const [i, side] of inRoundOrder(ctx.sides, r)) {
         tasks.push({
           label: `warm loop: ${side.subject.label}, ${payloadLabel(bytes)}, round ${r + 1}`,
           run: async () => {
@@ -115,7 +115,7 @@ export function concurrencyTasks(ctx: BenchContext): Task[] {
       });
     }
     for (let r = 0; r < s.rounds; r++) {
-      for (const [i, side] of ctx.sides.entries()) {
+      for (const [i, side] of inRoundOrder(ctx.sides, r)) {
         tasks.push({
           label: `throughput: ${n} × ${side.subject.label}, round ${r + 1}`,
           run: async () => {
