@@ -1,5 +1,5 @@
 /**
- * What a run does, as an ordered list of tasks, so the interleaving is explicit (A B A B … per
+ * What a run does, as an ordered list of tasks, so the interleaving is explicit (A B, then B A, per
  * round, per payload) and the progress bar knows its length before anything starts.
  */
 import type { ExecutionEnvironment } from '../invoke/execution-environment.ts';

@@ -36,7 +36,7 @@ export interface RatioEstimate {
 export interface BootstrapOptions {
   resamples?: number;
   seed?: number;
-  /** Resample both sides with the same indices; needs equal block counts (A B A B … rounds). */
+  /** Resample both sides with the same indices; needs equal block counts (interleaved rounds). */
   paired?: boolean;
   /** Two-sided coverage, default 0.95. */
   confidence?: number;

@@ -42,7 +42,7 @@ Exchanges are not recorded. Exits 1 when a comparison finds a regression.
   --baseline F          compare with a saved result; exit 1 on a regression. Repeat it to give every
                         shard of a saved split (bench --shard i/N): they are merged first, and a
                         missing shard is an error that names it
-  --vs RUNTIME          also run RUNTIME, interleaved (A B A B …), and compare it with <runtime>
+  --vs RUNTIME          also run RUNTIME, interleaved (A B, B A, …), and compare it with <runtime>
   --threshold PCT       smallest change that is a verdict, in % (default 5)
   --phases LIST         of floor,latency,throughput,endpoint,cold-start,memory,streaming,concurrency
                         (default all but concurrency; streaming: time to first byte and MiB/s of
