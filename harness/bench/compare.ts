@@ -6,7 +6,7 @@
  */
 import { BinnedHistogram } from './binned.ts';
 import { ALPHA, decide, holm, noiseOf, overallVerdict, TAIL_TRIM, trimmedBlockPercentile, type FigureTier } from './gate.ts';
-import { rankSumP, signedRankP } from './ranks.ts';
+import { rankSumP, signTestP } from './ranks.ts';
 import { percentileBlocks, rateBlocks, valueBlocks } from './samples.ts';
 import { allPicks, bootstrapRatioTest, type BlockSample } from './stats.ts';
 import type { ComparedFigure, Comparison, RawBlocks } from './types.ts';
@@ -97,10 +97,10 @@ function blockValues(s: FigureSpec): { reference: number[]; candidate: number[] 
   return { reference: each(s.reference), candidate: each(s.candidate) };
 }
 
-/** Interleaved rounds pair up (signed ranks of the per-round log ratios); a saved baseline does not. */
+/** Interleaved rounds pair up (signs of the per-round log ratios); a saved baseline does not. */
 function rankP(v: { reference: number[]; candidate: number[] }, paired: boolean): number {
   if (paired && v.reference.length === v.candidate.length) {
-    return signedRankP(v.candidate.map((c, i) => Math.log(Math.max(1, c)) - Math.log(Math.max(1, v.reference[i] as number))));
+    return signTestP(v.candidate.map((c, i) => Math.log(Math.max(1, c)) - Math.log(Math.max(1, v.reference[i] as number))));
   }
   return rankSumP(v.reference, v.candidate);
 }

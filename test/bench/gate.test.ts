@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compare } from '../../harness/bench/compare.ts';
 import { holm, noiseOf, overallVerdict, trimmedMean } from '../../harness/bench/gate.ts';
-import { rankSumP, signedRankP } from '../../harness/bench/ranks.ts';
+import { rankSumP, signTestP } from '../../harness/bench/ranks.ts';
 import type { Comparison } from '../../harness/bench/types.ts';
 import { syntheticRun } from './synthetic.ts';
 
@@ -35,8 +35,17 @@ describe('overallVerdict', () => {
 describe('rank tests', () => {
   it('give the exact two-sided p-values', () => {
     // 10 differences all positive: 2 × 1/1024
-    expect(signedRankP([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])).toBeCloseTo(2 / 1024, 6);
-    expect(signedRankP([1, -1])).toBe(1);
+    expect(signTestP([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])).toBeCloseTo(2 / 1024, 6);
+    expect(signTestP([1, -1])).toBe(1);
+    expect(signTestP([0, 0])).toBe(1);
+    // 16 rounds, 15 up by 9 % and one burst of steal the other way: 2 × 17 / 65536 whatever its size,
+    // so a +10 % slowdown still passes Holm's first step over 12 figures (0.05 / 12)
+    const rounds = [...Array.from({ length: 15 }, () => Math.log(1.09)), Math.log(0.6)];
+    expect(signTestP(rounds)).toBeCloseTo((2 * 17) / 65536, 9);
+    expect(signTestP(rounds)).toBeLessThan(0.05 / 12);
+    // no underflow with many rounds
+    expect(signTestP(Array.from({ length: 2000 }, (_, i) => (i % 2 === 0 ? 1 : -1)))).toBe(1);
+    expect(signTestP(Array.from({ length: 2000 }, () => 1))).toBe(0);
     // 4 vs 4 fully separated: 2 / C(8,4) = 2/70
     expect(rankSumP([1, 2, 3, 4], [5, 6, 7, 8])).toBeCloseTo(2 / 70, 6);
     expect(rankSumP([1, 3, 5, 7], [2, 4, 6, 8])).toBeGreaterThan(0.5);
