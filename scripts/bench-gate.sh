@@ -78,7 +78,7 @@ for rt in $RUNTIMES; do
   # A spin does not add exactly what it spins (the runtime's own overlap, the VM), so it is searched
   # for: start at 10 % of the p50 and rescale by what each try measured, keeping the closest to 1.10.
   best=99
-  b=$(node -e 'console.log(Math.max(0.1, Math.round(Number(process.argv[1]) * 0.10 * 10) / 10))' "$p50" 2>/dev/null)
+  [ "$tries" -gt 0 ] && b=$(node -e 'console.log(Math.max(0.1, Math.round(Number(process.argv[1]) * 0.10 * 10) / 10))' "$p50")
   for t in $(seq 1 "$tries"); do
     bench_0b "$dir" --vs "${slow[0]}" --vs-env "BUSY_WAIT_US=$b" --seed 999 --json "$out/c.json" >/dev/null
     ratio=$(ratio_of "$out/c.json")

@@ -2,7 +2,8 @@
  * Comparisons for nightly runs: every figure both results have, as a ratio candidate/reference with
  * a block-bootstrap interval, and a verdict from the gate (gate.ts: primary figures gate under Holm's
  * family-wise control, the others inform, noise too high to decide is `inconclusive`). `--vs` rounds
- * are interleaved (A B, then B A: plan.ts inRoundOrder) and resampled in pairs; a saved `--baseline` is resampled independently.
+ * are interleaved (A B, then B A: plan.ts inRoundOrder) and resampled in pairs; a saved `--baseline`
+ * is resampled independently.
  */
 import { BinnedHistogram } from './binned.ts';
 import { ALPHA, decide, holm, noiseOf, overallVerdict, TAIL_TRIM, trimmedBlockPercentile, type FigureTier } from './gate.ts';
