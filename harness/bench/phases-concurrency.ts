@@ -7,7 +7,7 @@
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import { ExecutionEnvironment } from '../invoke/execution-environment.ts';
 import type { ConcurrencyBlock } from './concurrency-figures.ts';
-import { closeAll, type BenchContext, type Task } from './plan.ts';
+import { closeAll, inRoundOrder, type BenchContext, type Task } from './plan.ts';
 import type { BenchSubject } from './subject.ts';
 import type { BenchSettings } from './types.ts';
 
@@ -82,9 +82,10 @@ export function managedConcurrencyTasks(ctx: BenchContext): Task[] {
       },
     },
   ];
-  // Level by level, the sides interleaved (A, B at N = 1, then at N = 2, …): a drift in the machine hits both.
-  for (const n of levelsOf(s)) {
-    for (const side of ctx.sides) {
+  // Level by level, the sides interleaved and their order alternating (A B at N = 1, B A at N = 2, …):
+  // a drift in the machine hits both, and what one side leaves behind does not always fall on the other.
+  for (const [k, n] of levelsOf(s).entries()) {
+    for (const [, side] of inRoundOrder(ctx.sides, k)) {
       tasks.push({
         label: `concurrency: ${side.subject.label}, N = ${n}`,
         run: async () => {

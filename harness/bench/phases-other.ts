@@ -24,9 +24,13 @@ export async function startServe(subject: BenchSubject): Promise<{ url: string; 
   };
 }
 
+/**
+ * Latency and autocannon throughput through `bootspec serve`, a fresh `serve` per side every round
+ * (started, warmed, measured, stopped) for the reason the warm loop starts fresh environments
+ * (phases-warm.ts latencyTasks): a process's speed is drawn at its start, and each round must draw it.
+ */
 export function endpointTasks(ctx: BenchContext): Task[] {
   const s = ctx.settings;
-  const serves = new Map<number, { url: string; close(): Promise<void> }>();
   let client: LoadClient | undefined;
   const load = () => client as LoadClient;
   // Probe runtimes need JSON echo events; both sides of --vs get the same bytes.
@@ -40,29 +44,30 @@ export function endpointTasks(ctx: BenchContext): Task[] {
       },
     },
   ];
-  for (const [i, side] of ctx.sides.entries()) {
+  for (let r = 0; r < s.rounds; r++) {
+    const serves = new Map<number, { url: string; close(): Promise<void> }>();
+    const urlOf = (i: number) => (serves.get(i) as { url: string }).url;
+    const order = inRoundOrder(ctx.sides, r);
     tasks.push({
-      label: `endpoint: serve ${side.subject.label}`,
+      label: `endpoint: serve and warm ${ctx.sides.map((x) => x.subject.label).join(', ')}, round ${r + 1}`,
       run: async () => {
-        const serve = await startServe(side.subject);
-        ctx.open.add(serve);
-        serves.set(i, serve);
-        for (const bytes of s.payloads) {
-          const w = warmupFor(s, bytes);
-          await load().latency({ url: serve.url, payloadBytes: bytes, probe, invokes: 0, warmup: w, maxMs: loopMs(s) });
+        for (const [i, side] of order) {
+          const serve = await startServe(side.subject);
+          ctx.open.add(serve);
+          serves.set(i, serve);
+          for (const bytes of s.payloads) {
+            await load().latency({ url: serve.url, payloadBytes: bytes, probe, invokes: 0, warmup: warmupFor(s, bytes), maxMs: loopMs(s) });
+          }
         }
       },
     });
-  }
-  for (let r = 0; r < s.rounds; r++) {
     for (const bytes of payloadOrder(s.payloads)) {
-      for (const [i, side] of inRoundOrder(ctx.sides, r)) {
+      for (const [i, side] of order) {
         tasks.push({
           label: `endpoint: ${side.subject.label}, ${payloadLabel(bytes)}, round ${r + 1}`,
           run: async () => {
-            const url = (serves.get(i) as { url: string }).url;
             const reply = await load().latency({
-              url, payloadBytes: bytes, probe, invokes: perBlock(s, bytes), warmup: blockWarmup(s, bytes), maxMs: loopMs(s),
+              url: urlOf(i), payloadBytes: bytes, probe, invokes: perBlock(s, bytes), warmup: blockWarmup(s, bytes), maxMs: loopMs(s),
             });
             const rec = side.payload(bytes).endpoint;
             rec.startBlock();
@@ -71,16 +76,13 @@ export function endpointTasks(ctx: BenchContext): Task[] {
         });
       }
     }
-  }
-  for (let r = 0; r < s.rounds; r++) {
-    for (const [i, side] of inRoundOrder(ctx.sides, r)) {
+    for (const [i, side] of order) {
       tasks.push({
         label: `endpoint: autocannon ${side.subject.label}, round ${r + 1}`,
         run: async () => {
-          const url = (serves.get(i) as { url: string }).url;
           const seconds = Math.max(1, s.blockSeconds * 2);
           const reply = await load().autocannon({
-            url, payloadBytes: s.payloads[0] as number, probe, connections: 1, seconds, maxRequests: Math.ceil(seconds * 200_000),
+            url: urlOf(i), payloadBytes: s.payloads[0] as number, probe, connections: 1, seconds, maxRequests: Math.ceil(seconds * 200_000),
           });
           side.endpointThroughput.push({ invokes: reply.requests, seconds: reply.seconds });
           side.endpointErrors += reply.errors;
@@ -88,14 +90,9 @@ export function endpointTasks(ctx: BenchContext): Task[] {
         },
       });
     }
+    tasks.push({ label: `endpoint: stop serve, round ${r + 1}`, run: () => closeAll(ctx, serves.values()) });
   }
-  tasks.push({
-    label: 'endpoint: stop',
-    run: async () => {
-      await closeAll(ctx, serves.values());
-      if (client) await closeAll(ctx, [client]);
-    },
-  });
+  tasks.push({ label: 'endpoint: stop the load client', run: async () => void (client && (await closeAll(ctx, [client]))) });
   return tasks;
 }
 
