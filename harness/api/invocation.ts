@@ -2,7 +2,7 @@
 import { now } from '../clock.ts';
 import type { InflightInvocation, InvocationRequest, RuntimeResult } from './types.ts';
 
-/** The invocation the API is working on: delivered zero or more times, settled once. */
+/** An invocation the API is working on (the one of a classic environment, or one of a managed environment's many): delivered zero or more times, settled once. */
 export class Inflight implements InflightInvocation {
   readonly request: InvocationRequest;
   readonly result: Promise<RuntimeResult>;

@@ -22,7 +22,7 @@ import { stripErrorCause } from '../handlers/error-cause.ts';
 import { declaredTrailers, readErrorTrailers } from '../stream/trailers.ts';
 import type { BodyResult } from '../http1/types.ts';
 import type { RuntimeApiState, RuntimeExchange, RuntimeResult, StreamErrorTrailer, StreamedBody } from '../types.ts';
-import type { ManagedInvocation } from './invocation.ts';
+import type { Inflight } from '../invocation.ts';
 
 /** `requestBodyLimitBytes` of the managed-instances RAPID. */
 export const MANAGED_ERROR_BODY_LIMIT = 1024 * 1024;
@@ -30,7 +30,7 @@ export const MANAGED_ERROR_BODY_LIMIT = 1024 * 1024;
 const ERROR_CAUSE_JSON = 'application/vnd.aws.lambda.error.cause+json';
 
 /** Answers the post and returns the invocation's result, or undefined when the post is refused and the invocation stays open. */
-export function finishManagedResult(ex: RuntimeExchange, kind: 'response' | 'error', inv: ManagedInvocation, body: BodyResult): RuntimeResult | undefined {
+export function finishManagedResult(ex: RuntimeExchange, kind: 'response' | 'error', inv: Inflight, body: BodyResult): RuntimeResult | undefined {
   const echoed = ex.req.headers['lambda-runtime-invocation-id'];
   if (echoed !== undefined && inv.request.invocationId !== null && echoed !== inv.request.invocationId) {
     ex.sendJson(400, invalidRequestId());

@@ -12,7 +12,7 @@ import { BootspecError, ErrorCodes } from '../../errors.ts';
 import { MAX_PAYLOAD_SIZE, internalServerError, invalidRequestId, invalidStateTransition, requestEntityTooLarge } from '../errors.ts';
 import { renderInvokeHeaders } from '../render-headers.ts';
 import type { InvocationRequest, RuntimeApiState, RuntimeExchange } from '../types.ts';
-import { ManagedInvocation } from './invocation.ts';
+import { Inflight } from '../invocation.ts';
 import { finishManagedResult, MANAGED_ERROR_BODY_LIMIT, readManagedInitError } from './results.ts';
 import { invokeTimeout } from './vocabulary.ts';
 import type { ManagedStats } from './types.ts';
@@ -28,9 +28,9 @@ export class ManagedRouter {
   /** Parked /next requests: idle workers, oldest first. */
   #idle: RuntimeExchange[] = [];
   /** Accepted invocations no worker has taken yet. */
-  #pending: ManagedInvocation[] = [];
+  #pending: Inflight[] = [];
   /** Delivered invocations with no result yet, by request id. */
-  #running = new Map<string, ManagedInvocation>();
+  #running = new Map<string, Inflight>();
   #timedOut = new Set<string>();
 
   constructor(maxConcurrency: number) {
@@ -56,13 +56,13 @@ export class ManagedRouter {
    * Accepts an invocation: to an idle worker now, or to the next /next. The caller keeps at most
    * `maxConcurrency` in flight (the environment's slots); one more is a bootspec bug.
    */
-  invoke(request: InvocationRequest): ManagedInvocation {
+  invoke(request: InvocationRequest): Inflight {
     if (this.inFlight >= this.maxConcurrency) {
       throw new BootspecError(ErrorCodes.ENVIRONMENT_TRANSITION_DENIED, `internal: ${this.inFlight} invocations already in flight, the most this environment takes is ${this.maxConcurrency}`, {
         hint: 'this is a bootspec bug: the environment admits at most maxConcurrency invocations at once',
       });
     }
-    const inv = new ManagedInvocation(request);
+    const inv = new Inflight(request);
     const worker = this.#idle.shift();
     if (worker) this.#deliver(worker, inv);
     else this.#pending.push(inv);
@@ -70,7 +70,7 @@ export class ManagedRouter {
   }
 
   /** The invocation's timeout passed: forgotten now, its late post gets 410. The handler is not stopped. */
-  timeOut(inv: ManagedInvocation): void {
+  timeOut(inv: Inflight): void {
     if (this.#forget(inv) && inv.deliveries > 0) {
       this.#timedOut.add(inv.request.requestId);
       if (this.#timedOut.size > TIMED_OUT_KEPT) this.#timedOut.delete(this.#timedOut.values().next().value as string);
@@ -78,7 +78,7 @@ export class ManagedRouter {
   }
 
   /** The invocation ended otherwise (its process died): forgotten, a later post is an unknown id. */
-  abandon(inv: ManagedInvocation): void {
+  abandon(inv: Inflight): void {
     this.#forget(inv);
   }
 
@@ -135,7 +135,7 @@ export class ManagedRouter {
       // A capped /error body is refused whatever its id; the invocation stays open for another post.
       if (kind === 'error' && body.kind === 'too-large') return ex.sendJson(413, requestEntityTooLarge());
       if (!this.#answerUnknown(ex, requestId)) return;
-      const inv = this.#running.get(requestId) as ManagedInvocation;
+      const inv = this.#running.get(requestId) as Inflight;
       const result = finishManagedResult(ex, kind, inv, body);
       if (result === undefined) return;
       this.#running.delete(requestId);
@@ -163,7 +163,7 @@ export class ManagedRouter {
     return false;
   }
 
-  #deliver(ex: RuntimeExchange, inv: ManagedInvocation): void {
+  #deliver(ex: RuntimeExchange, inv: Inflight): void {
     this.#running.set(inv.request.requestId, inv);
     if (this.#running.size > this.stats.peakRunning) this.stats.peakRunning = this.#running.size;
     this.stats.deliveries += 1;
@@ -172,7 +172,7 @@ export class ManagedRouter {
     ex.send(200, renderInvokeHeaders(inv.request), inv.request.payload);
   }
 
-  #forget(inv: ManagedInvocation): boolean {
+  #forget(inv: Inflight): boolean {
     const i = this.#pending.indexOf(inv);
     if (i !== -1) {
       this.#pending.splice(i, 1);
