@@ -5,20 +5,20 @@ import { now } from '../clock.ts';
 import { RuntimeApi } from '../api/runtime-api.ts';
 import type { InitPhase } from '../api/telemetry/types.ts';
 import type { ApiObservations, ExchangeRecord, FaultInjection, RuntimeResult } from '../api/types.ts';
-import type { EnvironmentSandbox, ExitInfo, LogStream, RuntimeProcess } from '../drivers/types.ts';
+import type { EnvironmentSandbox, ExitInfo, RuntimeProcess } from '../drivers/types.ts';
 import { buildEnvironment } from '../environment/env.ts';
 import type { FunctionConfig } from '../environment/types.ts';
 import { BootspecError, ErrorCodes } from '../errors.ts';
 import { EnvironmentExtensions, type ExtensionFault } from './environment-extensions.ts';
 import { extensionInitFailure } from './extension-phases.ts';
-import { type FrameError, type LogFrame, LogFrameDecoder } from './log-frames.ts';
+import type { FrameError, LogFrame } from './log-frames.ts';
+import { LogIntake } from './log-intake.ts';
 import { finishInvocation, type InvocationStart } from './invocation-record.ts';
 import { endOfInit, shutDown } from './phases.ts';
 import { restoreAfterSnapshot } from './restore-phase.ts';
 import { EnvironmentLifecycle, type EnvironmentState, type LifecycleEvent } from './lifecycle.ts';
 import { LogBuffer } from './log-buffer.ts';
 import { type ManagedHost, ManagedInvoker, managedApiOptions } from './managed-invoke.ts';
-import { LogSocket, requestIdOfLine } from './log-socket.ts';
 import { managedConcurrency } from '../environment/managed.ts';
 import { MemorySampler } from './memory-sampler.ts';
 import { fromRace, initErrorType, invokeResponse, type Raced } from './outcome.ts';
@@ -60,16 +60,12 @@ export class ExecutionEnvironment {
   /** The newest process, kept after it exited (for its exit status). */
   #lastProc: RuntimeProcess | undefined;
   readonly #extensions: EnvironmentExtensions;
-  /** Frames read from the telemetry log fd, all generations, and where the framing broke. */
-  readonly logFrames: LogFrame[] = [];
-  readonly logFrameErrors: (FrameError & { generation: number })[] = [];
-  readonly #offerLogFd: boolean;
+  readonly #intake: LogIntake;
   /** When the current init attempt started (its telemetry times are counted from it). */
   #initStartedAt = 0;
   /** Lambda Managed Instances: several invocations at once (managed-invoke.ts); undefined: classic. */
   readonly managed: ManagedInvoker | undefined;
   #managedInit: Promise<InitAttempt> | undefined;
-  #logSocket: Promise<LogSocket> | undefined;
 
   private constructor(api: RuntimeApi, options: ExecutionEnvironmentOptions) {
     this.api = api;
@@ -87,11 +83,15 @@ export class ExecutionEnvironment {
     };
     this.#logs = new LogBuffer(this.#o.record, withTelemetry(api.telemetry, options.onLog));
     this.#lifecycle = new EnvironmentLifecycle(options.onLifecycle);
-    this.#offerLogFd = options.telemetryLogFd === true && options.driver.telemetryLogFd === true;
     this.#extensions = new EnvironmentExtensions(api.extensions, this.#lifecycle, this.#logs, options.files.optDir);
     this.tmpDir = mkdtempSync(join(options.workDir, 'tmp-'));
     const n = managedConcurrency(options.config);
     this.managed = n === undefined ? undefined : new ManagedInvoker(n, this.#managedHost());
+    this.#intake = new LogIntake(this.#logs, {
+      managed: this.managed !== undefined,
+      offersLogFd: options.telemetryLogFd === true && options.driver.telemetryLogFd === true,
+      generation: () => this.api.generation,
+    });
   }
 
   /** What managed-instances invocations use of this environment: one init at a time, joined by all who wait. */
@@ -223,7 +223,7 @@ export class ExecutionEnvironment {
     if (this.#extensions.active) await this.#extensions.shutDown('spindown', proc, this.api.generation);
     else if (proc && !proc.hasExited) await shutDown(proc, this.#o.shutdownGraceMs, this.#lifecycle, this.api.generation);
     try {
-      await (await this.#logSocket?.catch(() => undefined))?.close();
+      await this.#intake.close();
       // e.g. the container driver removes the environment's sandbox container
       await this.#sandbox?.[Symbol.asyncDispose]();
     } finally {
@@ -428,15 +428,10 @@ export class ExecutionEnvironment {
     }
     if (started) return this.#failInitForExtensions(generation, t0, started === 'timeout' ? undefined : started);
     this.#event('spawn');
-    const logs = this.#logs;
     let proc: RuntimeProcess;
     try {
-      proc = await sandbox.start({
-        bootstrap: o.files.bootstrap,
-        env: { ...env, ...(await this.#logSocketVariable()) },
-        onLine: (stream: LogStream, text: string, at: number) => logs.push({ at, stream, text, requestId: this.#ownerOf(text), generation }),
-        ...(this.#offerLogFd ? { onLogFd: this.#logFdReader(generation) } : {}),
-      });
+      const intake = await this.#intake.forProcess(sandbox, generation);
+      proc = await sandbox.start({ ...intake, bootstrap: o.files.bootstrap, env: { ...env, ...intake.env } });
     } catch (err) {
       this.#lifecycle.to('resetting');
       throw err;
@@ -453,38 +448,18 @@ export class ExecutionEnvironment {
     return this.#failInitForExtensions(a.generation, t0, this.#extensions.fault);
   }
 
-  /** Managed Instances: the log socket, opened before the first process and kept for the environment's life. */
-  async #logSocketVariable(): Promise<Record<string, string>> {
-    const dir = this.managed ? this.sandbox.logSocketDir?.() : undefined;
-    if (!dir) return {};
-    this.#logSocket ??= LogSocket.open(dir.hostDir, (text, at) => this.#logs.push({ at, stream: 'log-socket', text, requestId: requestIdOfLine(text), generation: this.api.generation }));
-    return (await this.#logSocket).variable(dir.sandboxDir);
+  /** Frames read from the telemetry log fd, all generations, and where the framing broke. */
+  get logFrames(): readonly LogFrame[] {
+    return this.#intake.frames;
   }
 
-  /**
-   * The invocation a line belongs to: the one in flight, or with several in one process (Managed
-   * Instances) the one its JSON record names.
-   */
-  #ownerOf(text: string): string | undefined {
-    return this.managed ? requestIdOfLine(text) : this.#logs.requestId;
+  get logFrameErrors(): readonly (FrameError & { generation: number })[] {
+    return this.#intake.frameErrors;
   }
 
   /** True when the runtime is offered `_LAMBDA_TELEMETRY_LOG_FD` (asked for, and the driver can). */
   get telemetryLogFdOffered(): boolean {
-    return this.#offerLogFd;
-  }
-
-  /** Decodes one generation's telemetry log fd into logFrames and log lines. */
-  #logFdReader(generation: number): (chunk: Buffer | null, at: number) => void {
-    const logs = this.#logs;
-    const decoder = new LogFrameDecoder(
-      (f) => {
-        this.logFrames.push(f);
-        logs.push({ at: f.at, stream: 'telemetry', text: f.message, requestId: this.#ownerOf(f.message), generation, loggedAt: Number(f.timestampUs) / 1000 });
-      },
-      (e) => this.logFrameErrors.push({ ...e, generation }),
-    );
-    return (chunk, at) => (chunk === null ? decoder.end() : decoder.push(chunk, at));
+    return this.#intake.offersLogFd;
   }
 
   /** An init that failed for its extensions: everything of the generation is killed. */
