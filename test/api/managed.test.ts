@@ -73,7 +73,7 @@ describe('managed-instances mode', () => {
 
   it('keeps a streamed response whole, and a failure in its error trailers makes the verdict a classic streamed failure would', async () => {
     const router = (await managed(2)).managed;
-    const { w, inv, id } = await delivered(router);
+    const { inv, id } = await delivered(router);
     const raw = await RawClient.open(Number(api.address.split(':')[1]));
     const body = Buffer.from(JSON.stringify({ errorType: 'Runtime.StreamError', errorMessage: 'boom' })).toString('base64');
     await raw.write(
