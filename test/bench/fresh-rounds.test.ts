@@ -11,10 +11,13 @@ vi.mock('../../harness/bench/warm-loop.ts', () => ({
     ran.push({ env: env.id, record: o.record !== undefined });
     return { invokes: 1, seconds: 0.001 };
   },
-  concurrentLoops: async () => ({ invokes: 1, seconds: 0.001 }),
+  concurrentLoops: async (envs: Array<{ id: string }>, _event: unknown, ms: number) => {
+    ran.push({ env: envs.map((e) => e.id).join('+'), record: ms !== 200 });
+    return { invokes: 1, seconds: 0.001 };
+  },
 }));
 
-const { latencyTasks } = await import('../../harness/bench/phases-warm.ts');
+const { concurrencyTasks, latencyTasks } = await import('../../harness/bench/phases-warm.ts');
 const { SideRecord } = await import('../../harness/bench/side.ts');
 
 function fakeSubject(label: string, started: string[], closed: string[]) {
@@ -30,16 +33,22 @@ function fakeSubject(label: string, started: string[], closed: string[]) {
   };
 }
 
+function fakeRun(rounds: number) {
+  const started: string[] = [];
+  const closed: string[] = [];
+  const subjects = [fakeSubject('A', started, closed), fakeSubject('B', started, closed)];
+  const settings = { rounds, payloads: [0, 1024], invokes: 40, warmup: 5, bytesPerPayload: 1 << 20, maxLoopSeconds: 1, environments: [2], blockSeconds: 0.5 };
+  // biome-ignore lint/suspicious/noExplicitAny: a fake subject stands for a prepared runtime
+  const sides = subjects.map((s) => new SideRecord(s as any, settings.payloads, false));
+  // biome-ignore lint/suspicious/noExplicitAny: only what the phases read
+  const ctx = { sides, settings, open: new Set() } as any;
+  ran.length = 0;
+  return { started, closed, sides, ctx };
+}
+
 describe('the warm loop', () => {
   it('starts, measures and closes a fresh environment per side every round, in the round’s order', async () => {
-    const started: string[] = [];
-    const closed: string[] = [];
-    const subjects = [fakeSubject('A', started, closed), fakeSubject('B', started, closed)];
-    const settings = { rounds: 4, payloads: [0, 1024], invokes: 40, warmup: 5, bytesPerPayload: 1 << 20, maxLoopSeconds: 1 };
-    // biome-ignore lint/suspicious/noExplicitAny: a fake subject stands for a prepared runtime
-    const sides = subjects.map((s) => new SideRecord(s as any, settings.payloads, false));
-    // biome-ignore lint/suspicious/noExplicitAny: only what latencyTasks reads
-    const ctx = { sides, settings, open: new Set() } as any;
+    const { started, closed, sides, ctx } = fakeRun(4);
     for (const task of latencyTasks(ctx)) await task.run();
 
     expect(started).toEqual(['A#1', 'B#1', 'B#2', 'A#2', 'A#3', 'B#3', 'B#4', 'A#4']);
@@ -49,5 +58,15 @@ describe('the warm loop', () => {
     const measured = ran.filter((r) => r.record).map((r) => r.env);
     expect(measured).toEqual(['A#1', 'B#1', 'A#1', 'B#1', 'B#2', 'A#2', 'B#2', 'A#2', 'A#3', 'B#3', 'A#3', 'B#3', 'B#4', 'A#4', 'B#4', 'A#4']);
     expect(sides.map((s) => s.sequential.length)).toEqual([4, 4]);
+  });
+
+  it('throughput through N environments: a fresh set of N per side every round', async () => {
+    const { started, closed, sides, ctx } = fakeRun(2);
+    for (const task of concurrencyTasks(ctx)) await task.run();
+    expect(started).toEqual(['A#1', 'A#2', 'B#1', 'B#2', 'B#3', 'B#4', 'A#3', 'A#4']);
+    expect(closed.sort()).toEqual([...started].sort());
+    expect(ctx.open.size).toBe(0);
+    expect(ran.filter((r) => r.record).map((r) => r.env)).toEqual(['A#1+A#2', 'B#1+B#2', 'B#3+B#4', 'A#3+A#4']);
+    expect(sides.map((s) => s.concurrentBlocks(2).length)).toEqual([2, 2]);
   });
 });
