@@ -5,7 +5,7 @@ import { InvokeEndpoint } from '../invoke/http-endpoint.ts';
 import { EnvironmentPool } from '../invoke/pool.ts';
 import { payloadLabel } from './events.ts';
 import { LoadClient } from './load-client.ts';
-import { blockWarmup, closeAll, inRoundOrder, loopMs, payloadOrder, perBlock, started, warmupFor, type BenchContext, type Task } from './plan.ts';
+import { blockWarmup, closeAll, freshForRound, inRoundOrder, loopMs, payloadOrder, perBlock, started, warmupFor, type BenchContext, type Task } from './plan.ts';
 import type { BenchSubject } from './subject.ts';
 import { invokeLoop } from './warm-loop.ts';
 
@@ -24,11 +24,7 @@ export async function startServe(subject: BenchSubject): Promise<{ url: string; 
   };
 }
 
-/**
- * Latency and autocannon throughput through `bootspec serve`, a fresh `serve` per side every round
- * (started, warmed, measured, stopped) for the reason the warm loop starts fresh environments
- * (phases-warm.ts latencyTasks): a process's speed is drawn at its start, and each round must draw it.
- */
+/** Latency and autocannon throughput through `bootspec serve`, a fresh `serve` per side every round (plan.ts freshForRound). */
 export function endpointTasks(ctx: BenchContext): Task[] {
   const s = ctx.settings;
   let client: LoadClient | undefined;
@@ -45,29 +41,28 @@ export function endpointTasks(ctx: BenchContext): Task[] {
     },
   ];
   for (let r = 0; r < s.rounds; r++) {
-    const serves = new Map<number, { url: string; close(): Promise<void> }>();
-    const urlOf = (i: number) => (serves.get(i) as { url: string }).url;
-    const order = inRoundOrder(ctx.sides, r);
-    tasks.push({
-      label: `endpoint: serve and warm ${ctx.sides.map((x) => x.subject.label).join(', ')}, round ${r + 1}`,
-      run: async () => {
-        for (const [i, side] of order) {
-          const serve = await startServe(side.subject);
-          ctx.open.add(serve);
-          serves.set(i, serve);
-          for (const bytes of s.payloads) {
-            await load().latency({ url: serve.url, payloadBytes: bytes, probe, invokes: 0, warmup: warmupFor(s, bytes), maxMs: loopMs(s) });
-          }
+    const round = freshForRound(
+      ctx,
+      r,
+      'endpoint',
+      async (side) => {
+        const serve = await startServe(side.subject);
+        ctx.open.add(serve);
+        for (const bytes of s.payloads) {
+          await load().latency({ url: serve.url, payloadBytes: bytes, probe, invokes: 0, warmup: warmupFor(s, bytes), maxMs: loopMs(s) });
         }
+        return serve;
       },
-    });
+      (serve) => [serve],
+    );
+    tasks.push(round.start);
     for (const bytes of payloadOrder(s.payloads)) {
-      for (const [i, side] of order) {
+      for (const [i, side] of round.order) {
         tasks.push({
           label: `endpoint: ${side.subject.label}, ${payloadLabel(bytes)}, round ${r + 1}`,
           run: async () => {
             const reply = await load().latency({
-              url: urlOf(i), payloadBytes: bytes, probe, invokes: perBlock(s, bytes), warmup: blockWarmup(s, bytes), maxMs: loopMs(s),
+              url: round.of(i).url, payloadBytes: bytes, probe, invokes: perBlock(s, bytes), warmup: blockWarmup(s, bytes), maxMs: loopMs(s),
             });
             const rec = side.payload(bytes).endpoint;
             rec.startBlock();
@@ -76,13 +71,13 @@ export function endpointTasks(ctx: BenchContext): Task[] {
         });
       }
     }
-    for (const [i, side] of order) {
+    for (const [i, side] of round.order) {
       tasks.push({
         label: `endpoint: autocannon ${side.subject.label}, round ${r + 1}`,
         run: async () => {
           const seconds = Math.max(1, s.blockSeconds * 2);
           const reply = await load().autocannon({
-            url: urlOf(i), payloadBytes: s.payloads[0] as number, probe, connections: 1, seconds, maxRequests: Math.ceil(seconds * 200_000),
+            url: round.of(i).url, payloadBytes: s.payloads[0] as number, probe, connections: 1, seconds, maxRequests: Math.ceil(seconds * 200_000),
           });
           side.endpointThroughput.push({ invokes: reply.requests, seconds: reply.seconds });
           side.endpointErrors += reply.errors;
@@ -90,7 +85,7 @@ export function endpointTasks(ctx: BenchContext): Task[] {
         },
       });
     }
-    tasks.push({ label: `endpoint: stop serve, round ${r + 1}`, run: () => closeAll(ctx, serves.values()) });
+    tasks.push(round.stop);
   }
   tasks.push({ label: 'endpoint: stop the load client', run: async () => void (client && (await closeAll(ctx, [client]))) });
   return tasks;

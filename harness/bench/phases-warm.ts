@@ -2,7 +2,8 @@
 import type { ExecutionEnvironment } from '../invoke/execution-environment.ts';
 import { eventFor, payloadLabel } from './events.ts';
 import { cMockBlock, pingPong } from './floor.ts';
-import { blockWarmup, closeAll, inRoundOrder, loopMs, payloadOrder, perBlock, started, warmupFor, type BenchContext, type Task } from './plan.ts';
+import { blockWarmup, closeAll, freshForRound, loopMs, payloadOrder, perBlock, started, warmupFor, type BenchContext, type Task } from './plan.ts';
+import type { SideRecord } from './side.ts';
 import { LatencyRecorder } from './samples.ts';
 import { concurrentLoops, invokeLoop } from './warm-loop.ts';
 
@@ -58,37 +59,31 @@ export function floorTasks(ctx: BenchContext): Task[] {
 
 /**
  * The warm invoke loop per payload, sides interleaved per round; 0 B blocks give sequential throughput.
- * Every round starts a fresh environment per side, warms it and closes it after its blocks: a process
- * keeps the speed its start gave it (where its heap and buffers landed, what its JIT chose), so with
- * one environment a side for the whole run that draw was made once and no round saw it vary. A go A/A
- * measured one side's 6 MB p50 at 0.92× the other's in 15 of 16 rounds, and the paired test called
- * it `improved`. Fresh per round, the draw is in every round's difference, and in the interval.
+ * Every round measures fresh environments (plan.ts freshForRound), each warmed on every payload.
  */
 export function latencyTasks(ctx: BenchContext): Task[] {
   const s = ctx.settings;
   const sequentialBytes = Math.min(...s.payloads);
   const tasks: Task[] = [];
   for (let r = 0; r < s.rounds; r++) {
-    const envs = new Map<number, ExecutionEnvironment>();
-    const order = inRoundOrder(ctx.sides, r);
-    tasks.push({
-      label: `warm loop: start and warm ${ctx.sides.map((x) => x.subject.label).join(', ')}, round ${r + 1}`,
-      run: async () => {
-        for (const [i, side] of order) {
-          const env = await started(ctx, side.subject);
-          envs.set(i, env);
-          for (const bytes of s.payloads) {
-            await invokeLoop(env, { event: side.payload(bytes).event, invokes: warmupFor(s, bytes), maxMs: loopMs(s) });
-          }
-        }
+    const round = freshForRound(
+      ctx,
+      r,
+      'warm loop',
+      async (side) => {
+        const env = await started(ctx, side.subject);
+        for (const bytes of s.payloads) await invokeLoop(env, { event: side.payload(bytes).event, invokes: warmupFor(s, bytes), maxMs: loopMs(s) });
+        return env;
       },
-    });
+      (env) => [env],
+    );
+    tasks.push(round.start);
     for (const bytes of payloadOrder(s.payloads)) {
-      for (const [i, side] of order) {
+      for (const [i, side] of round.order) {
         tasks.push({
           label: `warm loop: ${side.subject.label}, ${payloadLabel(bytes)}, round ${r + 1}`,
           run: async () => {
-            const env = envs.get(i) as ExecutionEnvironment;
+            const env = round.of(i);
             const p = side.payload(bytes);
             await invokeLoop(env, { event: p.event, invokes: blockWarmup(s, bytes), maxMs: loopMs(s) });
             const block = await invokeLoop(env, { event: p.event, invokes: perBlock(s, bytes), maxMs: loopMs(s), record: { mock: p.mock, cycle: p.cycle } });
@@ -97,45 +92,45 @@ export function latencyTasks(ctx: BenchContext): Task[] {
         });
       }
     }
-    tasks.push({ label: `warm loop: stop, round ${r + 1}`, run: () => closeAll(ctx, envs.values()) });
+    tasks.push(round.stop);
   }
   return tasks;
 }
 
 /**
- * Aggregate invokes/s through N environments running side by side, fresh environments every round
- * (as the warm loop: latencyTasks). With one set per side for the whole run, A/A runs flagged
+ * Aggregate invokes/s through N environments running side by side, a fresh set of N every round
+ * (plan.ts freshForRound): with one set per side for the whole run, A/A runs flagged
  * `throughput 2 environments` 0.94× and `throughput 4 environments` 1.06×.
  */
 export function concurrencyTasks(ctx: BenchContext): Task[] {
   const s = ctx.settings;
   const tasks: Task[] = [];
-  const event = (side: BenchContext['sides'][number]) => side.payload(s.payloads[0] as number).event;
+  const event = (side: SideRecord) => side.payload(s.payloads[0] as number).event;
   for (const n of s.environments) {
     for (let r = 0; r < s.rounds; r++) {
-      const envs = new Map<number, ExecutionEnvironment[]>();
-      const order = inRoundOrder(ctx.sides, r);
-      tasks.push({
-        label: `throughput: start and warm ${n} × ${ctx.sides.map((x) => x.subject.label).join(', ')}, round ${r + 1}`,
-        run: async () => {
-          for (const [i, side] of order) {
-            const list: ExecutionEnvironment[] = [];
-            envs.set(i, list);
-            for (let k = 0; k < n; k++) list.push(await started(ctx, side.subject));
-            await concurrentLoops(list, event(side), 200, s.warmup);
-          }
+      const round = freshForRound(
+        ctx,
+        r,
+        `throughput (${n} environments)`,
+        async (side) => {
+          const list: ExecutionEnvironment[] = [];
+          for (let k = 0; k < n; k++) list.push(await started(ctx, side.subject));
+          await concurrentLoops(list, event(side), 200, s.warmup);
+          return list;
         },
-      });
-      for (const [i, side] of order) {
+        (list) => list,
+      );
+      tasks.push(round.start);
+      for (const [i, side] of round.order) {
         tasks.push({
           label: `throughput: ${n} × ${side.subject.label}, round ${r + 1}`,
           run: async () => {
-            const block = await concurrentLoops(envs.get(i) as ExecutionEnvironment[], event(side), s.blockSeconds * 1000, 10_000_000);
+            const block = await concurrentLoops(round.of(i), event(side), s.blockSeconds * 1000, 10_000_000);
             side.concurrentBlocks(n).push(block);
           },
         });
       }
-      tasks.push({ label: `throughput: stop ${n} environments, round ${r + 1}`, run: () => closeAll(ctx, [...envs.values()].flat()) });
+      tasks.push(round.stop);
     }
   }
   return tasks;

@@ -45,6 +45,42 @@ export function inRoundOrder<T>(sides: readonly T[], round: number): Array<[numb
   return round % 2 === 0 ? entries : entries.reverse();
 }
 
+/** What each side starts for one round, with the tasks that start and stop them. */
+export interface RoundResources<T> {
+  /** The sides in this round's order (inRoundOrder), with their index. */
+  order: Array<[number, SideRecord]>;
+  /** Starts (and warms) every side's resource in the round's order. */
+  start: Task;
+  /** Closes them, after the round's blocks. */
+  stop: Task;
+  /** A side's resource, by its index. */
+  of(i: number): T;
+}
+
+/**
+ * Fresh resources for round `r` (an environment, a set of N, a `serve`): a process keeps the speed
+ * its start drew (where its heap and buffers landed, what its JIT chose), so a round must start its
+ * own for that draw to be in the round's difference and in the interval. With one environment per
+ * side for the whole run, a go A/A measured one side's 6 MB p50 at 0.92× the other's in 15 of 16
+ * rounds and called it `improved`. `open` starts, warms and registers in ctx.open what it opens.
+ */
+export function freshForRound<T>(ctx: BenchContext, r: number, phase: string, open: (side: SideRecord) => Promise<T>, parts: (t: T) => Array<{ close(): Promise<void> | void }>): RoundResources<T> {
+  const made = new Map<number, T>();
+  const order = inRoundOrder(ctx.sides, r);
+  const labels = ctx.sides.map((x) => x.subject.label).join(', ');
+  return {
+    order,
+    start: {
+      label: `${phase}: start and warm ${labels}, round ${r + 1}`,
+      run: async () => {
+        for (const [i, side] of order) made.set(i, await open(side));
+      },
+    },
+    stop: { label: `${phase}: stop, round ${r + 1}`, run: () => closeAll(ctx, [...made.values()].flatMap(parts)) },
+    of: (i) => made.get(i) as T,
+  };
+}
+
 /**
  * The payloads of a round, largest first: the smallest, whose blocks also give sequential throughput,
  * then follows the next smallest, not the garbage of 6 MB events.
