@@ -441,9 +441,14 @@ export class ExecutionEnvironment {
 
     const a = await endOfInit(this.api, proc, { t0, generation, initErrorExitGraceMs: o.initErrorExitGraceMs, budgetMs: Math.max(0, budgetMs - (now() - t0)) }, this.#lifecycle);
     this.api.extensions.closeRegistration();
-    if (a.kind !== 'ready' || !this.#extensions.active) return a;
+    if (a.kind !== 'ready' || !this.#extensions.active) {
+      this.api.extensions.closeSubscriptions();
+      return a;
+    }
     // Init ends when the runtime and every registered extension are ready.
-    if (await this.#extensions.ready(budgetMs - (now() - t0))) return { ...a, durationMs: Math.max(a.durationMs, now() - t0) };
+    const ready = await this.#extensions.ready(budgetMs - (now() - t0));
+    this.api.extensions.closeSubscriptions();
+    if (ready) return { ...a, durationMs: Math.max(a.durationMs, now() - t0) };
     this.#lifecycle.to('resetting');
     return this.#failInitForExtensions(a.generation, t0, this.#extensions.fault);
   }

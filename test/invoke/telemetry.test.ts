@@ -21,7 +21,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((e) => e.close()));
 });
 
-async function environment(api: 'telemetry' | 'logs', maxConcurrency?: number): Promise<ExecutionEnvironment> {
+async function environment(api: 'telemetry' | 'logs', maxConcurrency?: number, probeMode?: string): Promise<ExecutionEnvironment> {
   const workDir = mkdtempSync(join(tmpdir(), 'bootspec-telemetry-'));
   const taskRoot = join(workDir, 'task');
   const optDir = join(workDir, 'opt');
@@ -33,7 +33,7 @@ async function environment(api: 'telemetry' | 'logs', maxConcurrency?: number): 
     driver: new ProcessDriver(),
     config: { ...FAKE_CONFIG, handler: 'probe.handler', memoryMb: 256, ...(maxConcurrency === undefined ? {} : { maxConcurrency }) },
     workDir,
-    manifestEnv: { EXTENSION_PROBE_TELEMETRY: api },
+    manifestEnv: { EXTENSION_PROBE_TELEMETRY: api, ...(probeMode ? { EXTENSION_PROBE: probeMode } : {}) },
   });
   open.push(env);
   return env;
@@ -104,6 +104,19 @@ describe('Telemetry API (2022-07-01) in an execution environment', () => {
     expect(logs.find((l) => l.text.startsWith(PREFIX))?.extension).toBe('bootspec-probe-extension');
     expect(logs.find((l) => l.text === 'hello from the function')?.extension).toBeUndefined();
     for (const e of events) expect(Number.isNaN(Date.parse(e.time))).toBe(false);
+  });
+
+  it('takes a subscription made after the runtime is ready but before the extension is (RAPID closes it once every extension is ready)', async () => {
+    // The runtime's first /next comes well within 1.5 s; the extension subscribes after that, then asks for its first event.
+    const env = await environment('telemetry', undefined, 'slow-subscribe:1500');
+    const r = await env.invoke({ event: { probe: 'log', stdout: ['after a late subscription'] } });
+    expect(r.outcome).toBe('success');
+    const subscribedAt = env.api.log.records.find((x) => x.path === '/2022-07-01/telemetry')?.startedAt;
+    const runtimeReadyAt = env.api.log.records.find((x) => x.path === '/2018-06-01/runtime/invocation/next')?.startedAt;
+    expect(runtimeReadyAt).toBeLessThan(subscribedAt ?? 0);
+    await env.close();
+    expect(said(env.logs, 'telemetry-subscribe')).toEqual([{ status: 200, body: '"OK"' }]);
+    expect(received(env.logs).filter((e) => e.type === 'function').map((e) => e.record)).toContain('after a late subscription');
   });
 
   it('reports a second, warm invocation without init events and without initDurationMs', async () => {

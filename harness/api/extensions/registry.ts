@@ -71,6 +71,7 @@ export class ExtensionRegistry implements ExtensionApiState {
   #byId = new Map<string, Extension>();
   #external = new Map<string, Extension>();
   #open = true;
+  #subscriptionsOpen = true;
   #waiters = new Set<() => void>();
 
   constructor(metadata: ExtensionFunctionMetadata) {
@@ -98,6 +99,11 @@ export class ExtensionRegistry implements ExtensionApiState {
     return this.#open;
   }
 
+  /** Telemetry and Logs API subscriptions: open until every registered extension is ready, past the runtime's readiness. */
+  get subscriptionsOpen(): boolean {
+    return this.#subscriptionsOpen;
+  }
+
   /**
    * A new generation (first init or a re-init after a reset): the external extensions about to be
    * started, by file name; every earlier registration and parked call is gone.
@@ -107,6 +113,7 @@ export class ExtensionRegistry implements ExtensionApiState {
     this.#byId.clear();
     this.#external.clear();
     this.#open = true;
+    this.#subscriptionsOpen = true;
     for (const name of externalNames) {
       const e = new Extension(name, true);
       this.#external.set(name, e);
@@ -124,6 +131,16 @@ export class ExtensionRegistry implements ExtensionApiState {
   /** Init is over (RAPID turns registration off once the runtime is ready). */
   closeRegistration(): void {
     this.#open = false;
+  }
+
+  /**
+   * Init is over for the extensions too: RAPID turns the Telemetry and Logs API subscriptions off
+   * only after every registered extension is ready (rapid/handlers.go doInit), so an extension may
+   * subscribe after the runtime's first /next, before its own first event/next.
+   */
+  closeSubscriptions(): void {
+    this.#open = false;
+    this.#subscriptionsOpen = false;
   }
 
   /** True when every external extension started has registered (or failed). */

@@ -52,13 +52,13 @@ export async function handleTelemetrySubscribe(state: TelemetrySubscribeState, e
 
 /** The handler's view of an environment's extension registry and telemetry hub. */
 export function telemetrySubscribeState(
-  extensions: { find(id: string): ExtensionInfo | undefined; readonly registrationOpen: boolean },
+  extensions: { find(id: string): ExtensionInfo | undefined; readonly subscriptionsOpen: boolean },
   hub: { subscribe(extensionId: string, extensionName: string, req: SubscriptionRequest): SubscribeResult },
 ): TelemetrySubscribeState {
   return {
     findExtension: (id) => extensions.find(id),
     get subscriptionOpen() {
-      return extensions.registrationOpen;
+      return extensions.subscriptionsOpen;
     },
     subscribe: (extensionId, extensionName, req) => hub.subscribe(extensionId, extensionName, req),
   };

@@ -104,10 +104,17 @@ describe('PUT /2022-07-01/telemetry', () => {
 
   it('takes subscriptions during init only (403 Telemetry.SubscriptionClosed after)', async () => {
     const id = await register();
-    api.extensions.closeRegistration();
+    api.extensions.closeSubscriptions();
     const r = await subscribe(id, body());
     expect(r.status).toBe(403);
     expect(r.json).toMatchObject({ errorType: 'Telemetry.SubscriptionClosed' });
+  });
+
+  it('still takes a subscription once registration is closed (the runtime is ready) while the extensions are not yet', async () => {
+    const id = await register();
+    api.extensions.closeRegistration();
+    const r = await subscribe(id, body());
+    expect([r.status, r.body]).toEqual([200, '"OK"']);
   });
 });
 
