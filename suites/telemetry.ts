@@ -5,7 +5,7 @@ import type { InvocationRecord } from '../harness/invoke/types.ts';
 import type { ScenarioContext } from '../harness/suite/context.ts';
 import { area, scenario } from '../harness/suite/define.ts';
 import { awaitMarkers, linesWith, type LoggerRecord, logThroughLogger, showLine } from '../harness/suite/log-records.ts';
-import { type TelemetryEvent, telemetryReceived, withProbeExtension } from '../harness/suite/probe-extension.ts';
+import { type TelemetryEvent, telemetryReceived, telemetrySubscription, withProbeExtension } from '../harness/suite/probe-extension.ts';
 
 /** The probe extension batches for 25 ms; this bounds the wait for an invocation's last batch. */
 const DELIVERY_WAIT_MS = 5_000;
@@ -91,7 +91,10 @@ export default area('telemetry', 'Telemetry API subscribers', [
       const iDone = platformEvent(events, 'platform.runtimeDone', r.requestId);
       if (iStart < 0 || iDone < 0) {
         // The platform's own events are bootspec's to send: missing ones are not the runtime's fault.
-        throw new Error(`bootspec: the subscriber was not sent platform.start and platform.runtimeDone of ${r.requestId}; it got: ${events.map((e) => e.type).join(', ') || 'nothing'}`);
+        const subscribed = telemetrySubscription(env) ?? 'no answer printed';
+        throw new Error(
+          `bootspec: the subscriber was not sent platform.start and platform.runtimeDone of ${r.requestId}; it got: ${events.map((e) => e.type).join(', ') || 'nothing'} (its subscription was answered: ${subscribed})`,
+        );
       }
       const start = events[iStart] as TelemetryEvent;
       const done = events[iDone] as TelemetryEvent;

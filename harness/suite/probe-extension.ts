@@ -51,3 +51,13 @@ export function telemetryReceived(env: ExecutionEnvironment): TelemetryEvent[] {
   }
   return events;
 }
+
+const SUBSCRIBE_LINE = `[${PROBE_EXTENSION_NAME}] telemetry-subscribe `;
+
+/** How the probe extension's subscription was answered (`200 "OK"`, or the refusal), if it printed one yet. */
+export function telemetrySubscription(env: ExecutionEnvironment): string | undefined {
+  const l = env.logs.find((x) => x.extension !== undefined && x.text.startsWith(SUBSCRIBE_LINE));
+  if (!l) return undefined;
+  const { status, body } = JSON.parse(l.text.slice(SUBSCRIBE_LINE.length)) as { status: number; body: string };
+  return `${status} ${body}`;
+}

@@ -12,6 +12,7 @@ import type { TelemetryEvent } from '../../harness/api/telemetry/types.ts';
 import { ProcessDriver } from '../../harness/drivers/process.ts';
 import { ExecutionEnvironment } from '../../harness/invoke/execution-environment.ts';
 import type { LogLine } from '../../harness/invoke/types.ts';
+import { telemetrySubscription } from '../../harness/suite/probe-extension.ts';
 import { FAKE_CONFIG } from './fake-runtime.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -116,6 +117,7 @@ describe('Telemetry API (2022-07-01) in an execution environment', () => {
     expect(runtimeReadyAt).toBeLessThan(subscribedAt ?? 0);
     await env.close();
     expect(said(env.logs, 'telemetry-subscribe')).toEqual([{ status: 200, body: '"OK"' }]);
+    expect(telemetrySubscription(env)).toBe('200 "OK"');
     expect(received(env.logs).filter((e) => e.type === 'function').map((e) => e.record)).toContain('after a late subscription');
   });
 
