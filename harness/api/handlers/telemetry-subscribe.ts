@@ -13,7 +13,7 @@ const SUBSCRIBE_BODY_LIMIT = 64 * 1024;
 export interface TelemetrySubscribeState {
   /** A registered extension by its identifier. */
   findExtension(id: string): ExtensionInfo | undefined;
-  /** Subscriptions are taken during init only, like registrations. */
+  /** Subscriptions are taken during init only, until every extension is ready (later than registrations). */
   readonly subscriptionOpen: boolean;
   subscribe(extensionId: string, extensionName: string, req: SubscriptionRequest): SubscribeResult;
 }
@@ -40,7 +40,8 @@ export async function handleTelemetrySubscribe(state: TelemetrySubscribeState, e
   if (!extension) return ex.sendJson(403, { errorMessage: `Unknown extension ${id}`, errorType: ExtensionErrorType.UnknownIdentifier });
   if (!state.subscriptionOpen) {
     const which = api === 'telemetry' ? 'Telemetry' : 'Logs';
-    return ex.sendJson(403, { errorMessage: `${which} API subscriptions are taken during init only`, errorType: SUBSCRIPTION_CLOSED[api] });
+    // RAPID's words (rapi/handler/runtimelogs.go renders the subscription service's closed error).
+    return ex.sendJson(403, { errorMessage: `${which} API subscription is closed already`, errorType: SUBSCRIPTION_CLOSED[api] });
   }
   if (body.kind !== 'ok') return ex.sendJson(400, { errorMessage: `the body is over ${SUBSCRIBE_BODY_LIMIT} bytes`, errorType: VALIDATION_ERROR[api] });
   const parsed = parseSubscription(api, body.body);

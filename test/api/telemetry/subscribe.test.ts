@@ -107,7 +107,7 @@ describe('PUT /2022-07-01/telemetry', () => {
     api.extensions.closeSubscriptions();
     const r = await subscribe(id, body());
     expect(r.status).toBe(403);
-    expect(r.json).toMatchObject({ errorType: 'Telemetry.SubscriptionClosed' });
+    expect(r.json).toEqual({ errorMessage: 'Telemetry API subscription is closed already', errorType: 'Telemetry.SubscriptionClosed' });
   });
 
   it('still takes a subscription once registration is closed (the runtime is ready) while the extensions are not yet', async () => {
@@ -132,5 +132,13 @@ describe('PUT /2020-08-15/logs', () => {
     const other = await subscribe(id, body());
     expect(other.status).toBe(400);
     expect((other.json as { errorMessage: string }).errorMessage).toMatch(/already subscribed through the Logs API/);
+  });
+
+  it('answers 403 Logs.SubscriptionClosed once init is over', async () => {
+    const id = await register();
+    api.extensions.closeSubscriptions();
+    const r = await subscribe(id, body({ schemaVersion: undefined }), '/2020-08-15/logs');
+    expect(r.status).toBe(403);
+    expect(r.json).toEqual({ errorMessage: 'Logs API subscription is closed already', errorType: 'Logs.SubscriptionClosed' });
   });
 });
