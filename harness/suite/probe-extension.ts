@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AssembledFiles } from '../environment/types.ts';
 import type { ExecutionEnvironment } from '../invoke/execution-environment.ts';
+import type { LogLine } from '../invoke/types.ts';
 import type { ScenarioContext } from './context.ts';
 
 export const PROBE_EXTENSION_NAME = 'bootspec-probe-extension';
@@ -39,25 +40,19 @@ export interface TelemetryEvent {
   record: unknown;
 }
 
-const BATCH_LINE = `[${PROBE_EXTENSION_NAME}] telemetry-batch `;
+/** What the probe extension printed as `[name] WHAT {json}`, parsed, in order. */
+export function probeSaid(lines: readonly LogLine[], what: string): unknown[] {
+  const prefix = `[${PROBE_EXTENSION_NAME}] ${what} `;
+  return lines.filter((l) => l.extension !== undefined && l.text.startsWith(prefix)).map((l) => JSON.parse(l.text.slice(prefix.length)) as unknown);
+}
 
 /** Every event the probe extension's listener was sent so far, in the order it was sent. */
 export function telemetryReceived(env: ExecutionEnvironment): TelemetryEvent[] {
-  const events: TelemetryEvent[] = [];
-  for (const l of env.logs) {
-    if (l.extension === undefined || !l.text.startsWith(BATCH_LINE)) continue;
-    const printed = JSON.parse(l.text.slice(BATCH_LINE.length)) as { batch?: unknown };
-    if (Array.isArray(printed.batch)) events.push(...(printed.batch as TelemetryEvent[]));
-  }
-  return events;
+  return (probeSaid(env.logs, 'telemetry-batch') as { batch?: unknown }[]).flatMap((b) => (Array.isArray(b.batch) ? (b.batch as TelemetryEvent[]) : []));
 }
-
-const SUBSCRIBE_LINE = `[${PROBE_EXTENSION_NAME}] telemetry-subscribe `;
 
 /** How the probe extension's subscription was answered (`200 "OK"`, or the refusal), if it printed one yet. */
 export function telemetrySubscription(env: ExecutionEnvironment): string | undefined {
-  const l = env.logs.find((x) => x.extension !== undefined && x.text.startsWith(SUBSCRIBE_LINE));
-  if (!l) return undefined;
-  const { status, body } = JSON.parse(l.text.slice(SUBSCRIBE_LINE.length)) as { status: number; body: string };
-  return `${status} ${body}`;
+  const answer = probeSaid(env.logs, 'telemetry-subscribe')[0] as { status: number; body: string } | undefined;
+  return answer && `${answer.status} ${answer.body}`;
 }

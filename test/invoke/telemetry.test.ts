@@ -12,7 +12,7 @@ import type { TelemetryEvent } from '../../harness/api/telemetry/types.ts';
 import { ProcessDriver } from '../../harness/drivers/process.ts';
 import { ExecutionEnvironment } from '../../harness/invoke/execution-environment.ts';
 import type { LogLine } from '../../harness/invoke/types.ts';
-import { telemetrySubscription } from '../../harness/suite/probe-extension.ts';
+import { probeSaid, telemetrySubscription } from '../../harness/suite/probe-extension.ts';
 import { FAKE_CONFIG } from './fake-runtime.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -42,13 +42,9 @@ async function environment(api: 'telemetry' | 'logs', maxConcurrency?: number, p
 
 const PREFIX = '[bootspec-probe-extension] ';
 
-function said(lines: readonly LogLine[], what: string): unknown[] {
-  return lines.filter((l) => l.text.startsWith(`${PREFIX}${what} `)).map((l) => JSON.parse(l.text.slice(PREFIX.length + what.length + 1)));
-}
-
 /** Every event the extension's listener received, in order. */
 function received(lines: readonly LogLine[]): TelemetryEvent[] {
-  return (said(lines, 'telemetry-batch') as { batch: TelemetryEvent[] }[]).flatMap((b) => b.batch);
+  return (probeSaid(lines, 'telemetry-batch') as { batch: TelemetryEvent[] }[]).flatMap((b) => b.batch);
 }
 
 describe('Telemetry API (2022-07-01) in an execution environment', () => {
@@ -58,8 +54,8 @@ describe('Telemetry API (2022-07-01) in an execution environment', () => {
     expect(r.outcome).toBe('success');
     await env.close();
     const logs = env.logs;
-    expect(said(logs, 'telemetry-subscribe')).toEqual([{ status: 200, body: '"OK"' }]);
-    const batches = said(logs, 'telemetry-batch') as { method: string; path: string; contentType: string }[];
+    expect(probeSaid(logs, 'telemetry-subscribe')).toEqual([{ status: 200, body: '"OK"' }]);
+    const batches = probeSaid(logs, 'telemetry-batch') as { method: string; path: string; contentType: string }[];
     expect(batches[0]).toMatchObject({ method: 'POST', path: '/telemetry', contentType: 'application/json' });
 
     const events = received(logs);
@@ -112,11 +108,11 @@ describe('Telemetry API (2022-07-01) in an execution environment', () => {
     const env = await environment('telemetry', undefined, 'slow-subscribe:1500');
     const r = await env.invoke({ event: { probe: 'log', stdout: ['after a late subscription'] } });
     expect(r.outcome).toBe('success');
-    const subscribedAt = env.api.log.records.find((x) => x.path === '/2022-07-01/telemetry')?.startedAt;
-    const runtimeReadyAt = env.api.log.records.find((x) => x.path === '/2018-06-01/runtime/invocation/next')?.startedAt;
+    const subscribedAt = env.exchanges.find((x) => x.path === '/2022-07-01/telemetry')?.startedAt;
+    const runtimeReadyAt = env.exchanges.find((x) => x.path === '/2018-06-01/runtime/invocation/next')?.startedAt;
     expect(runtimeReadyAt).toBeLessThan(subscribedAt ?? 0);
     await env.close();
-    expect(said(env.logs, 'telemetry-subscribe')).toEqual([{ status: 200, body: '"OK"' }]);
+    expect(probeSaid(env.logs, 'telemetry-subscribe')).toEqual([{ status: 200, body: '"OK"' }]);
     expect(telemetrySubscription(env)).toBe('200 "OK"');
     expect(received(env.logs).filter((e) => e.type === 'function').map((e) => e.record)).toContain('after a late subscription');
   });

@@ -95,10 +95,6 @@ export class ExtensionRegistry implements ExtensionApiState {
     return false;
   }
 
-  get registrationOpen(): boolean {
-    return this.#open;
-  }
-
   /** Telemetry and Logs API subscriptions: open until every registered extension is ready, past the runtime's readiness. */
   get subscriptionsOpen(): boolean {
     return this.#subscriptionsOpen;
@@ -139,7 +135,6 @@ export class ExtensionRegistry implements ExtensionApiState {
    * subscribe after the runtime's first /next, before its own first event/next.
    */
   closeSubscriptions(): void {
-    this.#open = false;
     this.#subscriptionsOpen = false;
   }
 

@@ -14,7 +14,7 @@ export interface TelemetrySubscribeState {
   /** A registered extension by its identifier. */
   findExtension(id: string): ExtensionInfo | undefined;
   /** Subscriptions are taken during init only, until every extension is ready (later than registrations). */
-  readonly subscriptionOpen: boolean;
+  readonly subscriptionsOpen: boolean;
   subscribe(extensionId: string, extensionName: string, req: SubscriptionRequest): SubscribeResult;
 }
 
@@ -38,7 +38,7 @@ export async function handleTelemetrySubscribe(state: TelemetrySubscribeState, e
   if (id === undefined) return;
   const extension = state.findExtension(id);
   if (!extension) return ex.sendJson(403, { errorMessage: `Unknown extension ${id}`, errorType: ExtensionErrorType.UnknownIdentifier });
-  if (!state.subscriptionOpen) {
+  if (!state.subscriptionsOpen) {
     const which = api === 'telemetry' ? 'Telemetry' : 'Logs';
     // RAPID's words (rapi/handler/runtimelogs.go renders the subscription service's closed error).
     return ex.sendJson(403, { errorMessage: `${which} API subscription is closed already`, errorType: SUBSCRIPTION_CLOSED[api] });
@@ -58,7 +58,7 @@ export function telemetrySubscribeState(
 ): TelemetrySubscribeState {
   return {
     findExtension: (id) => extensions.find(id),
-    get subscriptionOpen() {
+    get subscriptionsOpen() {
       return extensions.subscriptionsOpen;
     },
     subscribe: (extensionId, extensionName, req) => hub.subscribe(extensionId, extensionName, req),
