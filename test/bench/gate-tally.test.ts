@@ -49,6 +49,26 @@ describe('gate-tally', () => {
     expect(r.out).toMatch(/node-ric hog: A\/A regressed 0, improved 1, .*NOT MET/);
   });
 
+  it('tallies a whole calibration with --runs/--runtimes/--modes: a short or missing cell is not met, never dropped', () => {
+    const dir = path.join(root, 'whole');
+    for (let i = 1; i <= 20; i++) kept(dir, 'go', 'quiet', i, 'inconclusive', 'regressed');
+    for (let i = 1; i <= 10; i++) kept(dir, 'go', 'hog', i, 'inconclusive', 'regressed');
+    const whole = ['--runs', '20', '--runtimes', 'go null-c', '--modes', 'quiet hog'];
+    const r = tally(dir, ...whole);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/go quiet: .* \(of 20\) {2}met$/m);
+    expect(r.out).toMatch(/go hog: .* \(of 10\) {2}NOT MET \(only 10 of 20 runs kept\)$/m);
+    expect(r.out).toMatch(/null-c quiet: .* \(of 0\) {2}NOT MET \(only 0 of 20 runs kept\)$/m);
+    expect(r.out).toMatch(/null-c hog: .* \(of 0\) {2}NOT MET/);
+    expect(tally(dir, '--markdown', ...whole).out).toMatch(/\| null-c \| hog \| 0 \| .* \| \*\*not met\*\* \(only 0 of 20 runs kept\) \|/);
+    // without them, the same folder is a partial tally: the hog cell is met in its 10 runs
+    expect(tally(dir).out).toMatch(/go hog: .*met in 10 of the 20 runs/);
+    // half of the options, or a bad count, is a usage error
+    expect(tally(dir, '--runs', '20').code).toBe(2);
+    expect(tally(dir, '--runs', 'x', '--runtimes', 'go', '--modes', 'quiet').code).toBe(2);
+    expect(tally(dir, '--bogus').err).toMatch(/Unknown option '--bogus'/);
+  });
+
   it('refuses a run kept twice (two parts with the same GATE_FIRST_RUN) and an empty folder', () => {
     const dir = path.join(root, 'twice');
     kept(path.join(dir, 'a'), 'go', 'quiet', 1, 'inconclusive', 'regressed');
