@@ -441,14 +441,11 @@ export class ExecutionEnvironment {
 
     const a = await endOfInit(this.api, proc, { t0, generation, initErrorExitGraceMs: o.initErrorExitGraceMs, budgetMs: Math.max(0, budgetMs - (now() - t0)) }, this.#lifecycle);
     this.api.extensions.closeRegistration();
-    if (a.kind !== 'ready' || !this.#extensions.active) {
-      this.api.extensions.closeSubscriptions();
-      return a;
-    }
-    // Init ends when the runtime and every registered extension are ready.
-    const ready = await this.#extensions.ready(budgetMs - (now() - t0));
+    // Init ends when the runtime and every registered extension are ready; subscriptions stay open till then.
+    const extensionsReady = a.kind === 'ready' && this.#extensions.active ? await this.#extensions.ready(budgetMs - (now() - t0)) : undefined;
     this.api.extensions.closeSubscriptions();
-    if (ready) return { ...a, durationMs: Math.max(a.durationMs, now() - t0) };
+    if (extensionsReady === undefined) return a;
+    if (extensionsReady) return { ...a, durationMs: Math.max(a.durationMs, now() - t0) };
     this.#lifecycle.to('resetting');
     return this.#failInitForExtensions(a.generation, t0, this.#extensions.fault);
   }
